@@ -1,0 +1,51 @@
+//! One error type for the whole core. `src/py/error.rs` maps each variant to one Python
+//! exception class, so every message here must tell the user what to change.
+
+use thiserror::Error as ThisError;
+
+#[derive(Debug, Clone, PartialEq, Eq, ThisError)]
+pub enum Error {
+    /// The bytes are not a readable image (empty, truncated, corrupt, bad base64...).
+    #[error("{0}")]
+    InvalidImage(String),
+    /// The image is bigger than the configured pixel limit (decompression-bomb guard).
+    #[error("image is {width}x{height} = {pixels} pixels, over the limit of {max_pixels}; pass a larger max_pixels if you trust this input, or downscale it first")]
+    ImageTooLarge {
+        width: u64,
+        height: u64,
+        pixels: u64,
+        max_pixels: u64,
+    },
+    /// The source (path, URL, address) is outside what the policy allows.
+    #[error("{0}")]
+    SourceNotAllowed(String),
+    /// The bytes are an image format (or a variant of one) this build does not decode.
+    #[error("{0}")]
+    UnsupportedFormat(String),
+    /// A caller-supplied argument is out of range or of the wrong shape/type.
+    #[error("{0}")]
+    InvalidArgument(String),
+    /// A permitted fetch failed (network error, HTTP status, timeout, size cap).
+    #[error("{0}")]
+    Fetch(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn invalid_image(msg: impl Into<String>) -> Self {
+        Error::InvalidImage(msg.into())
+    }
+    pub fn invalid_argument(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
+    }
+    pub fn not_allowed(msg: impl Into<String>) -> Self {
+        Error::SourceNotAllowed(msg.into())
+    }
+    pub fn unsupported(msg: impl Into<String>) -> Self {
+        Error::UnsupportedFormat(msg.into())
+    }
+    pub fn fetch(msg: impl Into<String>) -> Self {
+        Error::Fetch(msg.into())
+    }
+}

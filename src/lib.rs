@@ -1,0 +1,12 @@
+//! vlmserve core: image preprocessing for VLM serving (and, as it grows, batching,
+//! CUDA allocator tuning and resilient generation). Pure Rust; the Python bindings live
+//! in `py` behind the `python` feature so `cargo test` needs no interpreter.
+
+pub mod error;
+pub mod image;
+pub mod tiling;
+
+#[cfg(feature = "python")]
+mod py;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! PyO3 bindings: thin wrappers over the pure-Rust modules.

@@ -1,0 +1,1 @@
+//! Tile plans and tile extraction for the model pipelines.
