@@ -28,6 +28,24 @@ pub enum Error {
     /// A permitted fetch failed (network error, HTTP status, timeout, size cap).
     #[error("{0}")]
     Fetch(String),
+    /// A bug in vlmserve (e.g. a caught panic); the message asks for a report.
+    #[error("internal error in vlmserve: {0}; please report it with the input that caused it")]
+    Internal(String),
+}
+
+impl Error {
+    /// Runs `f`, turning a panic into `Error::Internal` so none crosses into Python or
+    /// takes down the other items of a batch.
+    pub fn catch_panic<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            Err(Error::Internal(msg))
+        })
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

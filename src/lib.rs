@@ -10,3 +10,10 @@ pub mod tiling;
 mod py;
 
 pub use error::{Error, Result};
+
+/// The `vlmserve._core` extension module: registration only.
+#[cfg(feature = "python")]
+#[pyo3::pymodule]
+fn _core(m: &pyo3::Bound<'_, pyo3::types::PyModule>) -> pyo3::PyResult<()> {
+    py::register(m)
+}

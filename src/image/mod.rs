@@ -2,6 +2,7 @@
 //! Everything here works on interleaved RGB8 buffers; no Python types.
 
 pub mod decode;
+pub mod load;
 pub mod resize;
 pub mod source;
 
@@ -31,6 +32,22 @@ impl RgbImage {
         }
     }
 
+    /// This image in the top-left corner of a zero (black) `width x height` canvas.
+    pub fn padded_to(&self, width: usize, height: usize) -> RgbImage {
+        if (width, height) == (self.width, self.height) {
+            return self.clone();
+        }
+        let mut pixels = vec![0u8; width * height * 3];
+        let (src_w, dst_w) = (self.width * 3, width * 3);
+        for (dst, src) in pixels
+            .chunks_exact_mut(dst_w)
+            .zip(self.pixels.chunks_exact(src_w))
+        {
+            dst[..src_w].copy_from_slice(src);
+        }
+        RgbImage::new(width, height, pixels)
+    }
+
     pub fn view(&self) -> RgbRef<'_> {
         RgbRef {
             width: self.width,
@@ -48,6 +65,10 @@ impl<'a> RgbRef<'a> {
             height,
             pixels,
         }
+    }
+
+    pub fn to_owned(&self) -> RgbImage {
+        RgbImage::new(self.width, self.height, self.pixels.to_vec())
     }
 
     /// One row of `3 * width` bytes.

@@ -1,0 +1,93 @@
+//! Python objects to `ImageInput`s. Arrays are borrowed (read-only) for the duration of the
+//! call, so their pixels are never copied.
+
+use numpy::{
+    PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyUntypedArray,
+    PyUntypedArrayMethods,
+};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyMemoryView, PyString};
+
+use crate::error::Error;
+use crate::image::load::ImageInput;
+use crate::image::source::ImageSource;
+
+/// A Python input kept alive (and, for arrays, borrowed) while the core works on it.
+pub enum Held<'py> {
+    Source(ImageSource),
+    Array(PyReadonlyArrayDyn<'py, u8>),
+}
+
+const ACCEPTED: &str = "pass bytes, a str (path, http(s) URL, base64 or data URL), a \
+pathlib.Path, a uint8 numpy array (HxW, HxWx3, HxWx4) or a PIL image";
+
+pub fn hold<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Held<'py>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Held::Source(ImageSource::Bytes(b.as_bytes().to_vec())));
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(Held::Source(ImageSource::Bytes(b.to_vec())));
+    }
+    if obj.cast::<PyMemoryView>().is_ok() {
+        let bytes: Vec<u8> = obj.call_method0("tobytes")?.extract()?;
+        return Ok(Held::Source(ImageSource::Bytes(bytes)));
+    }
+    if obj.cast::<PyString>().is_ok() {
+        return Ok(Held::Source(ImageSource::guess(&obj.extract::<String>()?)));
+    }
+    if let Ok(arr) = obj.cast::<PyUntypedArray>() {
+        return hold_array(obj.py(), arr);
+    }
+    if obj.hasattr("__fspath__")? {
+        let path: std::path::PathBuf = obj.extract()?;
+        return Ok(Held::Source(ImageSource::Path(path)));
+    }
+    let type_name = obj.get_type().name()?;
+    Err(Error::invalid_argument(format!(
+        "unsupported image input of type {type_name}; {ACCEPTED}"
+    ))
+    .into())
+}
+
+fn hold_array<'py>(py: Python<'py>, arr: &Bound<'py, PyUntypedArray>) -> PyResult<Held<'py>> {
+    let dtype = arr.dtype();
+    if !dtype.is_equiv_to(&numpy::dtype::<u8>(py)) {
+        return Err(Error::invalid_argument(format!(
+            "array dtype is {dtype}; pass uint8 pixels (for floats in [0, 1]: (a * 255).round().astype(np.uint8))"
+        ))
+        .into());
+    }
+    let ndim = arr.ndim();
+    if !(ndim == 2 || (ndim == 3 && (1..=4).contains(&arr.shape()[2]))) {
+        return Err(Error::invalid_argument(format!(
+            "array shape is {:?}; pass HxW, HxWx1, HxWx2, HxWx3 or HxWx4",
+            arr.shape()
+        ))
+        .into());
+    }
+    let typed = arr.cast::<PyArrayDyn<u8>>()?;
+    if !typed.is_c_contiguous() {
+        return Err(Error::invalid_argument(
+            "array is not C-contiguous; pass np.ascontiguousarray(a)",
+        )
+        .into());
+    }
+    Ok(Held::Array(typed.readonly()))
+}
+
+impl Held<'_> {
+    pub fn input(&self) -> PyResult<ImageInput<'_>> {
+        match self {
+            Held::Source(src) => Ok(ImageInput::Source(src.clone())),
+            Held::Array(arr) => {
+                let shape = arr.shape();
+                Ok(ImageInput::Pixels {
+                    data: arr.as_slice()?,
+                    width: shape[1],
+                    height: shape[0],
+                    channels: shape.get(2).copied().unwrap_or(1),
+                })
+            }
+        }
+    }
+}
