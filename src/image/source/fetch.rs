@@ -171,6 +171,7 @@ fn send(
     policy: &SourcePolicy,
     left: Duration,
 ) -> Result<Response> {
+    // `timeout` on the request (below) is reqwest's total timeout, body included.
     let mut builder = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
@@ -184,7 +185,7 @@ fn send(
     let client = builder
         .build()
         .map_err(|e| Error::fetch(format!("cannot set up the HTTP client: {}", chain(&e))))?;
-    client.get(url.clone()).send().map_err(|e| {
+    client.get(url.clone()).timeout(left).send().map_err(|e| {
         if e.is_timeout() {
             timed_out(policy, url)
         } else {
@@ -227,7 +228,11 @@ fn read_body(
         let n = match resp.read(&mut chunk) {
             Ok(n) => n,
             Err(e) => {
-                if Instant::now() >= deadline {
+                let reqwest_timeout = e
+                    .get_ref()
+                    .and_then(|i| i.downcast_ref::<reqwest::Error>())
+                    .is_some_and(reqwest::Error::is_timeout);
+                if reqwest_timeout || Instant::now() >= deadline {
                     return Err(timed_out(policy, url));
                 }
                 return Err(Error::fetch(format!(
