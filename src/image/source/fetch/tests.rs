@@ -112,6 +112,11 @@ fn handle(mut s: TcpStream, port: u16) -> std::io::Result<()> {
             r.extend_from_slice(&big);
             r
         }
+        "/truncated" => {
+            let mut r = head("200 OK", "Content-Length: 100\r\n").into_bytes();
+            r.extend_from_slice(b"only ten b");
+            r
+        }
         "/endless" => {
             s.write_all(head("200 OK", "").as_bytes())?;
             let chunk = [b'y'; 4096];
@@ -329,6 +334,8 @@ fn oversize_bodies_are_cut_off() {
     // A Content-Length smaller than the body: never more than the declared bytes are read.
     let got = fetch_url(&s.url("/lying-cl"), &p).unwrap();
     assert_eq!(got.len(), 10);
+    // A Content-Length larger than the body: the short read is an error, not an image.
+    assert_fetch(fetch_err(&s.url("/truncated"), &p), "reading the body");
 }
 
 #[test]
