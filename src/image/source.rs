@@ -259,32 +259,3 @@ mod tests {
         );
     }
 }
-
-impl Default for SourcePolicy {
-    fn default() -> Self {
-        SourcePolicy {
-            allowed_roots: Vec::new(),
-            allow_urls: false,
-            allowed_hosts: Vec::new(),
-            allow_private_networks: false,
-            timeout: Duration::from_secs(10),
-            max_bytes: 50 << 20,
-            max_redirects: 3,
-        }
-    }
-}
-
-impl ImageSource {
-    /// Interprets a string from Python: data URL, http(s) URL, long base64, else a path.
-    pub fn guess(s: &str) -> ImageSource {
-        if s.starts_with("data:") {
-            ImageSource::DataUrl(s.to_string())
-        } else if s.contains("://") {
-            ImageSource::Url(s.to_string())
-        } else if s.len() >= 256 && !s.contains('/') {
-            ImageSource::Base64(s.to_string())
-        } else {
-            ImageSource::Path(PathBuf::from(s))
-        }
-    }
-}
