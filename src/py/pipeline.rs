@@ -54,13 +54,13 @@ pub fn parse_filter(name: &str) -> Result<Filter> {
     })
 }
 
-/// Every input held and converted, or the first one Python cannot hand over.
+/// Every input held, or the first one Python cannot hand over (with its index).
 fn hold_all<'py>(images: &[Bound<'py, PyAny>]) -> PyResult<Vec<Held<'py>>> {
-    images.iter().map(hold).collect()
+    first_error(images.iter().map(hold).collect())
 }
 
 fn inputs_of<'a>(held: &'a [Held<'_>]) -> PyResult<Vec<ImageInput<'a>>> {
-    held.iter().map(Held::input).collect()
+    first_error(held.iter().map(Held::input).collect())
 }
 
 /// Raises the first item error, prefixed with its index.
@@ -132,21 +132,38 @@ fn process_each<'py, P: TilingPipeline>(
         .map(|(i, obj)| -> PyResult<Bound<'py, PyAny>> {
             let outcome = hold(obj).and_then(|held| {
                 let input = held.input()?;
-                let result = match dtype {
+                match dtype {
                     DType::F32 => one_as_array::<P, f32, f32>(py, pipeline, loader, &input),
                     DType::F16 => one_as_array::<P, f16, f16>(py, pipeline, loader, &input),
                     DType::BF16 => one_as_array::<P, bf16, u16>(py, pipeline, loader, &input),
-                };
-                result.map_err(|e| at_index(i, &e))
+                }
             });
             match outcome {
                 Ok((array, plan)) => Ok((array, PyTilePlan::from(plan))
                     .into_pyobject(py)?
                     .into_any()),
-                Err(err) => Ok(err.into_value(py).into_bound(py).into_any()),
+                Err(err) => Ok(at_index(i, &err).into_value(py).into_bound(py).into_any()),
             }
         });
     PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)
+}
+
+/// The plan of one image from its header (or array shape) alone.
+fn plan_image<P: TilingPipeline>(
+    py: Python<'_>,
+    pipeline: &P,
+    loader: &Loader,
+    image: &Bound<'_, PyAny>,
+) -> PyResult<PyTilePlan> {
+    let held = hold(image)?;
+    let input = held.input()?;
+    let plan = py.detach(|| {
+        Error::catch_panic(|| {
+            let (w, h) = loader.open(&input)?.size();
+            pipeline.plan(w, h)
+        })
+    })?;
+    Ok(plan.into())
 }
 
 fn loader_of(loader: Option<PyRef<'_, PyImageLoader>>) -> Loader {
@@ -200,15 +217,12 @@ impl PyInternVl3 {
 
     /// The tile plan of one image, from its header alone.
     fn plan(&self, py: Python<'_>, image: &Bound<'_, PyAny>) -> PyResult<PyTilePlan> {
-        let held = hold(image)?;
-        let input = held.input()?;
-        let plan = py.detach(|| {
-            Error::catch_panic(|| {
-                let (w, h) = self.loader.open(&input)?.size();
-                self.cfg.plan(w, h)
-            })
-        })?;
-        Ok(plan.into())
+        plan_image(py, &self.cfg, &self.loader, image)
+    }
+
+    /// The tile plan of an image of this size.
+    fn plan_for_size(&self, width: usize, height: usize) -> PyResult<PyTilePlan> {
+        Ok(self.cfg.plan(width, height)?.into())
     }
 
     /// All images into one `(sum of tiles, 3, tile, tile)` array, plus tiles per image.
@@ -301,15 +315,12 @@ impl PyMllama {
     }
 
     fn plan(&self, py: Python<'_>, image: &Bound<'_, PyAny>) -> PyResult<PyTilePlan> {
-        let held = hold(image)?;
-        let input = held.input()?;
-        let plan = py.detach(|| {
-            Error::catch_panic(|| {
-                let (w, h) = self.loader.open(&input)?.size();
-                self.cfg.plan(w, h)
-            })
-        })?;
-        Ok(plan.into())
+        plan_image(py, &self.cfg, &self.loader, image)
+    }
+
+    /// The tile plan of an image of this size.
+    fn plan_for_size(&self, width: usize, height: usize) -> PyResult<PyTilePlan> {
+        Ok(self.cfg.plan(width, height)?.into())
     }
 
     /// Samples (lists of images) into HF's padded arrays: pixel_values

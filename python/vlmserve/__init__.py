@@ -1,0 +1,39 @@
+"""vlmserve: fast, robust serving of vision-language models for document field extraction.
+
+The heavy lifting runs in a Rust core (``vlmserve._core``); this package gives it a
+Python face.
+
+>>> import vlmserve
+>>> pre = vlmserve.InternVL3Preprocessor(max_tiles=12)
+>>> out = pre("invoice.jpg")                       # doctest: +SKIP
+>>> out["pixel_values"].shape, out["num_patches"]  # doctest: +SKIP
+((7, 3, 448, 448), [7])
+"""
+
+from vlmserve._core import TilePlan, __version__, resize
+from vlmserve.errors import (
+    FetchError,
+    ImageTooLargeError,
+    InvalidArgumentError,
+    InvalidImageError,
+    SourceNotAllowedError,
+    UnsupportedFormatError,
+    VlmServeError,
+)
+from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPreprocessor
+
+__all__ = [
+    "FetchError",
+    "ImageLoader",
+    "ImageTooLargeError",
+    "InternVL3Preprocessor",
+    "InvalidArgumentError",
+    "InvalidImageError",
+    "MllamaPreprocessor",
+    "SourceNotAllowedError",
+    "TilePlan",
+    "UnsupportedFormatError",
+    "VlmServeError",
+    "__version__",
+    "resize",
+]
