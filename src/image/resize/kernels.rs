@@ -111,11 +111,105 @@ mod avx2 {
         vertical_body(src, row_len, row_offset, c, dst)
     }
 
+    /// Horizontal pass with `pmaddwd`. Pillow's weights have 22 fractional bits, too wide
+    /// for 16-bit multiplies, so each weight is split exactly as `k = kh * 2^11 + kl` with
+    /// `0 <= kl < 2^11`; `sum(p * kh) * 2^11 + sum(p * kl)` is the same integer as Pillow's
+    /// `sum(p * k)` (no intermediate can overflow: |p * kh| < 2^20 per term). Each 256-bit
+    /// step covers four taps of one output pixel: two taps (R,G,B interleaved pairs) per
+    /// 128-bit lane.
+    ///
     /// # Safety
     /// The CPU must support AVX2 (checked by `Backend::detect`).
     #[target_feature(enable = "avx2")]
     pub(super) unsafe fn horizontal(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
-        horizontal_body(src, in_w, c, dst)
+        use std::arch::x86_64::*;
+        let groups = c.ksize.div_ceil(4);
+        let table = split_table(c, groups);
+        let in_len = in_w * 3;
+        let out_len = c.out_size * 3;
+        // Lane 0 gathers taps 0,1 of the group as i16 pairs (R0,R1,G0,G1,B0,B1,0,0),
+        // lane 1 taps 2,3 (bytes 6..12 of the same 16-byte load); -1 bytes read as zero.
+        let shuf = _mm256_setr_epi8(
+            0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, //
+            6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1,
+        );
+        let half = _mm_set1_epi32(HALF);
+        // Bytes a pixel's loads touch past its window start.
+        let reach = (groups - 1) * 12 + 16;
+        for (y, out) in dst.chunks_exact_mut(out_len).enumerate() {
+            let row = y * in_len;
+            for (xx, o) in out.chunks_exact_mut(3).enumerate() {
+                let base = row + c.start[xx] * 3;
+                if base + reach > src.len() {
+                    // Only the last pixels of the last row: their 16-byte loads would run
+                    // past the buffer.
+                    o.copy_from_slice(&scalar_pixel(&src[base..], c.taps(xx)));
+                    continue;
+                }
+                let k = &table[xx * groups..][..groups];
+                let mut acc_h = _mm256_setzero_si256();
+                let mut acc_l = _mm256_setzero_si256();
+                for (g, kg) in k.iter().enumerate() {
+                    // SAFETY: base + g * 12 + 16 <= base + reach <= src.len(), checked above.
+                    let p = _mm_loadu_si128(src.as_ptr().add(base + g * 12) as *const __m128i);
+                    let px = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(p), shuf);
+                    // SAFETY: each table entry is 2 x 32 bytes; unaligned loads.
+                    let kh = _mm256_loadu_si256(kg[0].as_ptr() as *const __m256i);
+                    let kl = _mm256_loadu_si256(kg[1].as_ptr() as *const __m256i);
+                    acc_h = _mm256_add_epi32(acc_h, _mm256_madd_epi16(px, kh));
+                    acc_l = _mm256_add_epi32(acc_l, _mm256_madd_epi16(px, kl));
+                }
+                let h = _mm_add_epi32(
+                    _mm256_castsi256_si128(acc_h),
+                    _mm256_extracti128_si256::<1>(acc_h),
+                );
+                let l = _mm_add_epi32(
+                    _mm256_castsi256_si128(acc_l),
+                    _mm256_extracti128_si256::<1>(acc_l),
+                );
+                let s = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32::<11>(h), l), half);
+                let s = _mm_srai_epi32::<{ PRECISION_BITS as i32 }>(s);
+                // Saturating packs i32 -> i16 -> u8 clamp to 0..=255 like Pillow's clip8.
+                let b = _mm_packus_epi16(_mm_packs_epi32(s, s), s);
+                let v = (_mm_cvtsi128_si32(b) as u32).to_le_bytes();
+                o.copy_from_slice(&v[..3]);
+            }
+        }
+    }
+
+    /// Per output pixel and group of four taps: `[kh lanes, kl lanes]` as i16, laid out to
+    /// match the pixel shuffle in `horizontal` (zero for taps past `ksize`).
+    fn split_table(c: &Coeffs, groups: usize) -> Vec<[[i16; 16]; 2]> {
+        let mut table = Vec::with_capacity(c.out_size * groups);
+        for xx in 0..c.out_size {
+            let k = c.taps(xx);
+            for g in 0..groups {
+                let mut e = [[0i16; 16]; 2];
+                for lane in 0..2 {
+                    for p in 0..2 {
+                        let w = k.get(4 * g + 2 * lane + p).copied().unwrap_or(0);
+                        // |w| < 2^23 for every filter, so w >> 11 fits in i16.
+                        let (hi, lo) = ((w >> 11) as i16, (w & 0x7ff) as i16);
+                        for ch in 0..3 {
+                            e[0][lane * 8 + ch * 2 + p] = hi;
+                            e[1][lane * 8 + ch * 2 + p] = lo;
+                        }
+                    }
+                }
+                table.push(e);
+            }
+        }
+        table
+    }
+
+    fn scalar_pixel(px: &[u8], k: &[i32]) -> [u8; 3] {
+        let mut acc = [HALF; 3];
+        for (p, &w) in px.chunks_exact(3).zip(k) {
+            for ch in 0..3 {
+                acc[ch] += i32::from(p[ch]) * w;
+            }
+        }
+        acc.map(clip8)
     }
 }
 
