@@ -98,6 +98,10 @@ fn horizontal_body(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
 mod avx2 {
     use super::*;
 
+    /// Vertical pass: 32 bytes of a row at a time, zero-extended to i32 and multiplied by
+    /// the full 22-bit weight (`pmulld`), so the sums are Pillow's exactly; the four
+    /// accumulators stay in registers across all taps.
+    ///
     /// # Safety
     /// The CPU must support AVX2 (checked by `Backend::detect`).
     #[target_feature(enable = "avx2")]
@@ -108,7 +112,45 @@ mod avx2 {
         c: &Coeffs,
         dst: &mut [u8],
     ) {
-        vertical_body(src, row_len, row_offset, c, dst)
+        use std::arch::x86_64::*;
+        let half = _mm256_set1_epi32(HALF);
+        // packs/packus work within 128-bit lanes; this restores byte order.
+        let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+        for (yy, out) in dst.chunks_exact_mut(row_len).enumerate() {
+            let k = c.taps(yy);
+            let first = (c.start[yy] - row_offset) * row_len;
+            let window = &src[first..first + c.ksize * row_len];
+            let mut x = 0;
+            while x + 32 <= row_len {
+                let mut acc = [half; 4];
+                for (t, &w) in k.iter().enumerate() {
+                    let wv = _mm256_set1_epi32(w);
+                    let line = &window[t * row_len + x..][..32];
+                    for (j, a) in acc.iter_mut().enumerate() {
+                        // SAFETY: `line` has 32 bytes; this reads bytes 8j..8j+8.
+                        let p = _mm_loadl_epi64(line.as_ptr().add(8 * j) as *const __m128i);
+                        let p = _mm256_cvtepu8_epi32(p);
+                        *a = _mm256_add_epi32(*a, _mm256_mullo_epi32(p, wv));
+                    }
+                }
+                let s: [__m256i; 4] =
+                    acc.map(|a| _mm256_srai_epi32::<{ PRECISION_BITS as i32 }>(a));
+                // Saturating packs i32 -> i16 -> u8 clamp to 0..=255 like Pillow's clip8.
+                let w01 = _mm256_packs_epi32(s[0], s[1]);
+                let w23 = _mm256_packs_epi32(s[2], s[3]);
+                let b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w01, w23), order);
+                // SAFETY: out[x..x + 32] is in bounds (x + 32 <= row_len); unaligned store.
+                _mm256_storeu_si256(out[x..x + 32].as_mut_ptr() as *mut __m256i, b);
+                x += 32;
+            }
+            for (xi, o) in out.iter_mut().enumerate().skip(x) {
+                let mut acc = HALF;
+                for (t, &w) in k.iter().enumerate() {
+                    acc += i32::from(window[t * row_len + xi]) * w;
+                }
+                *o = clip8(acc);
+            }
+        }
     }
 
     /// Horizontal pass with `pmaddwd`. Pillow's weights have 22 fractional bits, too wide
@@ -133,46 +175,82 @@ mod avx2 {
             0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, //
             6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1,
         );
-        let half = _mm_set1_epi32(HALF);
         // Bytes a pixel's loads touch past its window start.
         let reach = (groups - 1) * 12 + 16;
-        for (y, out) in dst.chunks_exact_mut(out_len).enumerate() {
-            let row = y * in_len;
-            for (xx, o) in out.chunks_exact_mut(3).enumerate() {
-                let base = row + c.start[xx] * 3;
-                if base + reach > src.len() {
-                    // Only the last pixels of the last row: their 16-byte loads would run
-                    // past the buffer.
-                    o.copy_from_slice(&scalar_pixel(&src[base..], c.taps(xx)));
-                    continue;
+        let rows = dst.len() / out_len;
+        let mut y = 0;
+        // Four rows share each coefficient load and give four independent dependency chains.
+        while y + 4 <= rows {
+            horizontal_rows::<4>(src, y, in_len, c, &table, groups, reach, shuf, dst);
+            y += 4;
+        }
+        while y < rows {
+            horizontal_rows::<1>(src, y, in_len, c, &table, groups, reach, shuf, dst);
+            y += 1;
+        }
+    }
+
+    /// Rows `y0 .. y0 + R` of the horizontal pass.
+    #[target_feature(enable = "avx2")]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn horizontal_rows<const R: usize>(
+        src: &[u8],
+        y0: usize,
+        in_len: usize,
+        c: &Coeffs,
+        table: &[[[i16; 16]; 2]],
+        groups: usize,
+        reach: usize,
+        shuf: std::arch::x86_64::__m256i,
+        dst: &mut [u8],
+    ) {
+        use std::arch::x86_64::*;
+        let out_len = c.out_size * 3;
+        let half = _mm_set1_epi32(HALF);
+        let last_base = (y0 + R - 1) * in_len;
+        for xx in 0..c.out_size {
+            let off = c.start[xx] * 3;
+            if last_base + off + reach > src.len() {
+                // Only the last pixels of the last rows: their 16-byte loads would run past
+                // the buffer.
+                for r in 0..R {
+                    let base = (y0 + r) * in_len + off;
+                    let px = scalar_pixel(&src[base..], c.taps(xx));
+                    dst[(y0 + r) * out_len + xx * 3..][..3].copy_from_slice(&px);
                 }
-                let k = &table[xx * groups..][..groups];
-                let mut acc_h = _mm256_setzero_si256();
-                let mut acc_l = _mm256_setzero_si256();
-                for (g, kg) in k.iter().enumerate() {
-                    // SAFETY: base + g * 12 + 16 <= base + reach <= src.len(), checked above.
-                    let p = _mm_loadu_si128(src.as_ptr().add(base + g * 12) as *const __m128i);
+                continue;
+            }
+            let k = &table[xx * groups..][..groups];
+            let mut acc_h = [_mm256_setzero_si256(); R];
+            let mut acc_l = [_mm256_setzero_si256(); R];
+            for (g, kg) in k.iter().enumerate() {
+                // SAFETY: each table entry is 2 x 32 bytes; unaligned loads.
+                let kh = _mm256_loadu_si256(kg[0].as_ptr() as *const __m256i);
+                let kl = _mm256_loadu_si256(kg[1].as_ptr() as *const __m256i);
+                for r in 0..R {
+                    let at = (y0 + r) * in_len + off + g * 12;
+                    // SAFETY: at + 16 <= last_base + off + reach <= src.len(), checked above.
+                    let p = _mm_loadu_si128(src.as_ptr().add(at) as *const __m128i);
                     let px = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(p), shuf);
-                    // SAFETY: each table entry is 2 x 32 bytes; unaligned loads.
-                    let kh = _mm256_loadu_si256(kg[0].as_ptr() as *const __m256i);
-                    let kl = _mm256_loadu_si256(kg[1].as_ptr() as *const __m256i);
-                    acc_h = _mm256_add_epi32(acc_h, _mm256_madd_epi16(px, kh));
-                    acc_l = _mm256_add_epi32(acc_l, _mm256_madd_epi16(px, kl));
+                    acc_h[r] = _mm256_add_epi32(acc_h[r], _mm256_madd_epi16(px, kh));
+                    acc_l[r] = _mm256_add_epi32(acc_l[r], _mm256_madd_epi16(px, kl));
                 }
+            }
+            for r in 0..R {
                 let h = _mm_add_epi32(
-                    _mm256_castsi256_si128(acc_h),
-                    _mm256_extracti128_si256::<1>(acc_h),
+                    _mm256_castsi256_si128(acc_h[r]),
+                    _mm256_extracti128_si256::<1>(acc_h[r]),
                 );
                 let l = _mm_add_epi32(
-                    _mm256_castsi256_si128(acc_l),
-                    _mm256_extracti128_si256::<1>(acc_l),
+                    _mm256_castsi256_si128(acc_l[r]),
+                    _mm256_extracti128_si256::<1>(acc_l[r]),
                 );
                 let s = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32::<11>(h), l), half);
                 let s = _mm_srai_epi32::<{ PRECISION_BITS as i32 }>(s);
                 // Saturating packs i32 -> i16 -> u8 clamp to 0..=255 like Pillow's clip8.
                 let b = _mm_packus_epi16(_mm_packs_epi32(s, s), s);
                 let v = (_mm_cvtsi128_si32(b) as u32).to_le_bytes();
-                o.copy_from_slice(&v[..3]);
+                dst[(y0 + r) * out_len + xx * 3..][..3].copy_from_slice(&v[..3]);
             }
         }
     }
