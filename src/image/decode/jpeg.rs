@@ -167,18 +167,14 @@ fn run(
         Outcome::Fatal(msg) => Err(Error::invalid_image(format!("corrupt JPEG data: {msg}"))),
         Outcome::Warning(msg) => {
             // libjpeg warnings (e.g. extraneous bytes) are ignored by Pillow too, but running out
-            // of data is an error there ("image file is truncated") unless only EOI is missing.
+            // of data before the EOI marker is "image file is truncated" there, even when only
+            // the EOI itself is missing.
             if has_eoi_after(data, scan) {
-                return Ok(());
-            }
-            let mut fixed = Vec::with_capacity(data.len() + 2);
-            fixed.extend_from_slice(data);
-            fixed.extend_from_slice(&[0xFF, 0xD9]);
-            match tj.decompress(&fixed, out, pitch, pf) {
-                Outcome::Ok => Ok(()),
-                _ => Err(Error::invalid_image(format!(
-                    "truncated JPEG: the data ends before the image is complete ({msg})"
-                ))),
+                Ok(())
+            } else {
+                Err(Error::invalid_image(format!(
+                    "truncated JPEG: the data ends before the end-of-image marker ({msg})"
+                )))
             }
         }
     }

@@ -404,6 +404,15 @@ fn bmp(b: &[u8]) -> Result<Header> {
 }
 
 fn webp(b: &[u8]) -> Result<Header> {
+    // libwebp (Pillow) refuses a file shorter than its RIFF size; image-webp is lenient.
+    let riff = le32(b, 4).unwrap_or(0) as usize;
+    if b.len() < riff.saturating_add(8) {
+        return Err(Error::invalid_image(format!(
+            "truncated WebP: RIFF header says {} bytes, got {}",
+            riff.saturating_add(8),
+            b.len()
+        )));
+    }
     let mut i = 12;
     let mut dims: Option<(usize, usize)> = None;
     let mut exif: Option<&[u8]> = None;

@@ -157,11 +157,17 @@ fn empty_garbage_and_truncated_inputs_are_invalid() {
 }
 
 #[test]
-fn jpeg_missing_only_eoi_still_decodes() {
-    // Pillow accepts a baseline JPEG whose final EOI marker is missing.
+fn jpeg_eoi_rules_follow_pillow() {
+    // Pillow 13 calls a JPEG without its final EOI marker truncated, but ignores trailing junk.
     let data = read("jpeg_444.jpg");
     assert!(data.ends_with(&[0xFF, 0xD9]));
-    let img = decode(&data[..data.len() - 2], &DecodeOptions::default()).unwrap();
+    for cut in 1..=2 {
+        let r = decode(&data[..data.len() - cut], &DecodeOptions::default());
+        assert!(is_invalid(r.clone()), "{r:?}");
+    }
+    let mut junk = data.clone();
+    junk.extend_from_slice(b"trailing junk");
+    let img = decode(&junk, &DecodeOptions::default()).unwrap();
     assert_eq!(img.pixels, read("jpeg_444.rgb"));
 }
 
