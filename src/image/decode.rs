@@ -103,7 +103,7 @@ pub fn decode(bytes: &[u8], opts: &DecodeOptions) -> Result<RgbImage> {
             )));
         }
         if opts.apply_exif_orientation && h.orientation != 1 {
-            Ok(convert::orient(&img, h.orientation))
+            Ok(convert::orient(img, h.orientation))
         } else {
             Ok(img)
         }

@@ -67,56 +67,66 @@ pub(super) fn inverted_cmyk_to_rgb(cmyk: &[u8], out: &mut [u8]) {
 }
 
 /// `ImageOps.exif_transpose` for orientation 2..=8 (anything else is returned unchanged).
-pub(super) fn orient(img: &RgbImage, orientation: u8) -> RgbImage {
+/// Flips and the 180-degree turn work in place; the 90-degree cases need a second buffer.
+pub(super) fn orient(mut img: RgbImage, orientation: u8) -> RgbImage {
     let (w, h) = (img.width, img.height);
-    let src = &img.pixels;
-    let px = |x: usize, y: usize| {
-        let i = (y * w + x) * 3;
-        [src[i], src[i + 1], src[i + 2]]
-    };
     match orientation {
         2 => {
-            let mut out = Vec::with_capacity(src.len());
-            for row in src.chunks_exact(w * 3) {
-                out.extend(row.chunks_exact(3).rev().flatten());
+            for row in img.pixels.chunks_exact_mut(w * 3) {
+                row.reverse(); // reverses bytes: BGR per pixel, fixed below
+                for p in row.chunks_exact_mut(3) {
+                    p.swap(0, 2);
+                }
             }
-            RgbImage::new(w, h, out)
+            img
         }
         3 => {
-            let mut out = Vec::with_capacity(src.len());
-            out.extend(src.chunks_exact(3).rev().flatten());
-            RgbImage::new(w, h, out)
+            img.pixels.reverse();
+            for p in img.pixels.chunks_exact_mut(3) {
+                p.swap(0, 2);
+            }
+            img
         }
         4 => {
-            let mut out = Vec::with_capacity(src.len());
-            for row in src.chunks_exact(w * 3).rev() {
-                out.extend_from_slice(row);
+            let stride = w * 3;
+            for y in 0..h / 2 {
+                let (top, bottom) = img.pixels.split_at_mut((h - 1 - y) * stride);
+                top[y * stride..(y + 1) * stride].swap_with_slice(&mut bottom[..stride]);
             }
-            RgbImage::new(w, h, out)
+            img
         }
         5..=8 => {
-            // Output is h wide and w tall; out(x, y) = in(sx, sy).
+            // Output is h wide and w tall; out(x, y) = in(sx, sy) with the source pixel index
+            // linear in x and y: base + x * dx + y * dy.
             let (ow, oh) = (h, w);
+            let (wi, hi) = (w as isize, h as isize);
+            let (base, dx, dy) = match orientation {
+                5 => (0, wi, 1),                        // TRANSPOSE: (y, x)
+                6 => ((hi - 1) * wi, -wi, 1),           // ROTATE_270: (y, h-1-x)
+                7 => ((hi - 1) * wi + wi - 1, -wi, -1), // TRANSVERSE: (w-1-y, h-1-x)
+                _ => (wi - 1, wi, -1),                  // ROTATE_90: (w-1-y, x)
+            };
+            let src = &img.pixels;
             let mut out = vec![0u8; src.len()];
-            const B: usize = 32;
+            const B: usize = 64;
             for by in (0..oh).step_by(B) {
                 for bx in (0..ow).step_by(B) {
+                    let xe = (bx + B).min(ow);
                     for y in by..(by + B).min(oh) {
-                        for x in bx..(bx + B).min(ow) {
-                            let (sx, sy) = match orientation {
-                                5 => (y, x),                 // TRANSPOSE
-                                6 => (y, h - 1 - x),         // ROTATE_270
-                                7 => (w - 1 - y, h - 1 - x), // TRANSVERSE
-                                _ => (w - 1 - y, x),         // ROTATE_90
-                            };
-                            let o = (y * ow + x) * 3;
-                            out[o..o + 3].copy_from_slice(&px(sx, sy));
+                        let mut si = base + bx as isize * dx + y as isize * dy;
+                        let row = &mut out[(y * ow + bx) * 3..(y * ow + xe) * 3];
+                        for o in row.chunks_exact_mut(3) {
+                            let i = si as usize * 3;
+                            // `si` stays inside the source image by construction of base/dx/dy.
+                            let p: &[u8; 3] = src[i..i + 3].try_into().unwrap();
+                            o.copy_from_slice(p);
+                            si += dx;
                         }
                     }
                 }
             }
             RgbImage::new(ow, oh, out)
         }
-        _ => img.clone(),
+        _ => img,
     }
 }

@@ -113,7 +113,7 @@ fn orient_matches_pil_transpose_definitions() {
         (8, 2, 3, [2, 5, 1, 4, 0, 3]),
     ];
     for (o, w, h, order) in cases {
-        let out = convert::orient(&src, o);
+        let out = convert::orient(src.clone(), o);
         assert_eq!((out.width, out.height), (w, h), "orientation {o}");
         let got: Vec<u8> = out.pixels.chunks(3).map(|p| p[0]).collect();
         assert_eq!(got, order, "orientation {o}");
