@@ -98,10 +98,17 @@ fn with_handle<T>(f: impl FnOnce(&mut Handle) -> Result<T>) -> Result<T> {
         let mut slot = cell
             .try_borrow_mut()
             .map_err(|_| Error::invalid_image("re-entrant JPEG decode"))?;
-        if slot.is_none() {
-            *slot = Some(Handle::new()?);
+        let handle = match slot.as_mut() {
+            Some(handle) => handle,
+            None => slot.insert(Handle::new()?),
+        };
+        let result = f(handle);
+        if result.is_err() {
+            // libjpeg keeps state (tables, markers) across images on one handle, and a failed
+            // decode can leave it unusable: the next image must start from a fresh handle.
+            *slot = None;
         }
-        f(slot.as_mut().unwrap())
+        result
     })
 }
 

@@ -323,3 +323,24 @@ fn rust_encoded_images_round_trip() {
         assert_eq!(img.pixels, rgb);
     }
 }
+
+#[test]
+fn a_failed_jpeg_decode_does_not_poison_the_next_one() {
+    let opts = DecodeOptions::default();
+    let good = read("jpeg_420.jpg");
+    let expect = decode(&good, &opts).unwrap();
+    let mut seed = 12345u32;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        (seed >> 8) as usize
+    };
+    for _ in 0..200 {
+        let mut bad = read("jpeg_444.jpg");
+        for _ in 0..8 {
+            let i = next() % bad.len();
+            bad[i] = next() as u8;
+        }
+        let _ = decode(&bad, &opts);
+        assert_eq!(decode(&good, &opts).unwrap(), expect);
+    }
+}
