@@ -25,7 +25,9 @@ def document(width: int, height: int, seed: int = 0) -> Image.Image:
     draw = ImageDraw.Draw(img)
     scale = max(min(width, height) / 1000, 0.05)
     big, small = _font(max(int(40 * scale), 6)), _font(max(int(18 * scale), 5))
-    draw.text((int(60 * scale), int(50 * scale)), "TAX INVOICE  #INV-20931", fill=(20, 20, 60), font=big)
+    draw.text(
+        (int(60 * scale), int(50 * scale)), "TAX INVOICE  #INV-20931", fill=(20, 20, 60), font=big
+    )
     y = int(140 * scale)
     line_h = max(int(30 * scale), 2)
     words = ["Acme", "Plumbing", "Pty", "Ltd", "ABN", "51 824 753 556", "$1,234.50", "GST", "Qty"]
@@ -36,7 +38,9 @@ def document(width: int, height: int, seed: int = 0) -> Image.Image:
     top = int(height * 0.6)
     for i in range(6):
         yy = top + i * max(line_h, 1)
-        draw.line([(int(50 * scale), yy), (width - int(50 * scale), yy)], fill=(90, 90, 90), width=1)
+        draw.line(
+            [(int(50 * scale), yy), (width - int(50 * scale), yy)], fill=(90, 90, 90), width=1
+        )
     band = np.linspace(40, 220, width, dtype=np.float64)[None, :, None]
     arr = np.asarray(img).astype(np.float64)
     h0, h1 = int(height * 0.85), int(height * 0.95)

@@ -9,9 +9,9 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import document, encode
 
 import vlmserve
+from conftest import document, encode
 from vlmserve import (
     ImageTooLargeError,
     InvalidArgumentError,
@@ -200,7 +200,9 @@ def test_wrong_dtype_and_shape():
 
 def test_non_contiguous_array_is_accepted():
     arr = np.asarray(document(64, 48))
-    assert np.array_equal(pre()(arr[:, ::-1])["pixel_values"], pre()(arr[:, ::-1].copy())["pixel_values"])
+    assert np.array_equal(
+        pre()(arr[:, ::-1])["pixel_values"], pre()(arr[:, ::-1].copy())["pixel_values"]
+    )
 
 
 def test_batch_error_names_the_index():

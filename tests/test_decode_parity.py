@@ -7,10 +7,10 @@ import io
 
 import numpy as np
 import pytest
-from conftest import document, encode, random_image
 from PIL import Image, ImageOps
 
 import vlmserve
+from conftest import document, encode, random_image
 
 LOADER = vlmserve.ImageLoader()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+import vlmserve
 from conftest import ODD_SIZES, document, random_image
 from reference import (
     hf_internvl_processor,
@@ -12,8 +14,6 @@ from reference import (
     internvl_grid,
     internvl_reference,
 )
-
-import vlmserve
 
 transformers = pytest.importorskip("transformers")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import document, random_image
 from PIL import Image
 
 import vlmserve
+from conftest import document, random_image
 
 FILTERS = {
     "nearest": Image.Resampling.NEAREST,

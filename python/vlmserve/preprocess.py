@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -56,7 +56,7 @@ class ImageLoader:
     def __init__(
         self,
         *,
-        allowed_roots: Sequence[Union[str, os.PathLike]] | None = None,
+        allowed_roots: Sequence[str | os.PathLike] | None = None,
         allow_urls: bool = False,
         allowed_hosts: Sequence[str] = (),
         allow_private_networks: bool = False,
@@ -178,7 +178,10 @@ class InternVL3Preprocessor:
         448, 448) array, "num_patches": tiles per image}``, as HF's processor does. Raises
         the first failing image's error (with its index); see :meth:`process_each`."""
         pixel_values, num_patches = self._pipeline.process(_as_list(images))
-        return {"pixel_values": _bfloat16_view(pixel_values, self.dtype), "num_patches": num_patches}
+        return {
+            "pixel_values": _bfloat16_view(pixel_values, self.dtype),
+            "num_patches": num_patches,
+        }
 
     def process_each(self, images: Sequence[ImageLike]) -> list[dict[str, Any] | VlmServeError]:
         """Preprocess each image on its own: a dict per good image, the exception instance
@@ -278,7 +281,9 @@ class MllamaPreprocessor:
             mask[0, 0, : plan.num_tiles] = 1
             results.append(
                 {
-                    "pixel_values": _bfloat16_view(flat.reshape(1, 1, tiles, 3, ts, ts), self.dtype),
+                    "pixel_values": _bfloat16_view(
+                        flat.reshape(1, 1, tiles, 3, ts, ts), self.dtype
+                    ),
                     "aspect_ratio_ids": np.array([[plan.aspect_ratio_id]], dtype=np.int64),
                     "aspect_ratio_mask": mask,
                     "num_tiles": [[plan.num_tiles]],

@@ -5,6 +5,7 @@ use half::{bf16, f16};
 use numpy::{PyArray1, PyArrayDyn, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::image::load::{ImageInput, Loader};
@@ -107,45 +108,48 @@ fn fill_array_as<'py, P: TilingPipeline>(
     }
 }
 
-fn one_as_array<'py, P: TilingPipeline, T: Element + Pod, E: numpy::Element + Pod>(
+/// Each image on its own, in parallel: `(flat pixel values, TilePlan)` or the exception
+/// instance (not raised), so one bad image never costs the others.
+fn process_each<'py, P: TilingPipeline, T: Element + Pod, E: numpy::Element + Pod>(
     py: Python<'py>,
     pipeline: &P,
     loader: &Loader,
-    input: &ImageInput<'_>,
-) -> Result<(Bound<'py, PyAny>, TilePlan)> {
-    let (values, plan) = py.detach(|| process_one::<P, T>(pipeline, loader, input))?;
-    let bits: Vec<E> = bytemuck::allocation::cast_vec(values);
-    Ok((PyArray1::from_vec(py, bits).into_any(), plan))
+    images: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let held: Vec<Result<Held<'py>>> = images.iter().map(hold).collect();
+    let inputs: Vec<Result<ImageInput<'_>>> = held
+        .iter()
+        .map(|h| h.as_ref().map_err(Clone::clone).and_then(Held::input))
+        .collect();
+    let outcomes: Vec<Result<(Vec<T>, TilePlan)>> = py.detach(|| {
+        inputs
+            .par_iter()
+            .map(|input| process_one::<P, T>(pipeline, loader, input.as_ref().map_err(Clone::clone)?))
+            .collect()
+    });
+    let items = outcomes.into_iter().enumerate().map(|(i, outcome)| match outcome {
+        Ok((values, plan)) => {
+            let bits: Vec<E> = bytemuck::allocation::cast_vec(values);
+            let array = PyArray1::from_vec(py, bits).into_any();
+            Ok((array, PyTilePlan::from(plan)).into_pyobject(py)?.into_any())
+        }
+        Err(err) => Ok(at_index(i, &err).into_value(py).into_bound(py).into_any()),
+    });
+    PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)
 }
 
-/// Each image on its own: `(flat pixel values, TilePlan)` or the exception instance.
-fn process_each<'py, P: TilingPipeline>(
+fn process_each_as<'py, P: TilingPipeline>(
     dtype: DType,
     py: Python<'py>,
     pipeline: &P,
     loader: &Loader,
     images: Vec<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let items = images
-        .iter()
-        .enumerate()
-        .map(|(i, obj)| -> PyResult<Bound<'py, PyAny>> {
-            let outcome = hold(obj).and_then(|held| {
-                let input = held.input()?;
-                match dtype {
-                    DType::F32 => one_as_array::<P, f32, f32>(py, pipeline, loader, &input),
-                    DType::F16 => one_as_array::<P, f16, f16>(py, pipeline, loader, &input),
-                    DType::BF16 => one_as_array::<P, bf16, u16>(py, pipeline, loader, &input),
-                }
-            });
-            match outcome {
-                Ok((array, plan)) => Ok((array, PyTilePlan::from(plan))
-                    .into_pyobject(py)?
-                    .into_any()),
-                Err(err) => Ok(at_index(i, &err).into_value(py).into_bound(py).into_any()),
-            }
-        });
-    PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)
+    match dtype {
+        DType::F32 => process_each::<P, f32, f32>(py, pipeline, loader, images),
+        DType::F16 => process_each::<P, f16, f16>(py, pipeline, loader, images),
+        DType::BF16 => process_each::<P, bf16, u16>(py, pipeline, loader, images),
+    }
 }
 
 /// The plan of one image from its header (or array shape) alone.
@@ -262,7 +266,7 @@ impl PyInternVl3 {
         py: Python<'py>,
         images: Vec<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        process_each(self.dtype, py, &self.cfg, &self.loader, images)
+        process_each_as(self.dtype, py, &self.cfg, &self.loader, images)
     }
 }
 
@@ -384,6 +388,6 @@ impl PyMllama {
         py: Python<'py>,
         images: Vec<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        process_each(self.dtype, py, &self.cfg, &self.loader, images)
+        process_each_as(self.dtype, py, &self.cfg, &self.loader, images)
     }
 }
