@@ -28,6 +28,21 @@ pub enum Error {
     /// A permitted fetch failed (network error, HTTP status, timeout, size cap).
     #[error("{0}")]
     Fetch(String),
+    /// A request's deadline passed before it could run.
+    #[error("{0}")]
+    DeadlineExceeded(String),
+    /// The batcher's queue is full (backpressure): retry later or raise max_queue.
+    #[error("{0}")]
+    QueueFull(String),
+    /// The request was cancelled before it ran.
+    #[error("{0}")]
+    Cancelled(String),
+    /// GPU (or host) memory ran out and every recovery tier failed.
+    #[error("{0}")]
+    OutOfMemory(String),
+    /// A CUDA driver call failed (libcuda present but the call returned an error).
+    #[error("{0}")]
+    Cuda(String),
     /// A bug in vlmserve (e.g. a caught panic); the message asks for a report.
     #[error("internal error in vlmserve: {0}; please report it with the input that caused it")]
     Internal(String),

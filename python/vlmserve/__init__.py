@@ -12,10 +12,15 @@ Python face.
 
 from vlmserve._core import TilePlan, __version__, resize
 from vlmserve.errors import (
+    CudaError,
+    DeadlineExceededError,
     FetchError,
     ImageTooLargeError,
     InvalidArgumentError,
     InvalidImageError,
+    OutOfMemoryError,
+    QueueFullError,
+    RequestCancelledError,
     SourceNotAllowedError,
     UnsupportedFormatError,
     VlmServeError,
@@ -23,6 +28,8 @@ from vlmserve.errors import (
 from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPreprocessor
 
 __all__ = [
+    "CudaError",
+    "DeadlineExceededError",
     "FetchError",
     "ImageLoader",
     "ImageTooLargeError",
@@ -30,6 +37,9 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidImageError",
     "MllamaPreprocessor",
+    "OutOfMemoryError",
+    "QueueFullError",
+    "RequestCancelledError",
     "SourceNotAllowedError",
     "TilePlan",
     "UnsupportedFormatError",

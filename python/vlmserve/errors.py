@@ -12,6 +12,11 @@ __all__ = [
     "UnsupportedFormatError",
     "InvalidArgumentError",
     "FetchError",
+    "DeadlineExceededError",
+    "QueueFullError",
+    "RequestCancelledError",
+    "OutOfMemoryError",
+    "CudaError",
 ]
 
 
@@ -41,3 +46,23 @@ class InvalidArgumentError(VlmServeError, ValueError):
 
 class FetchError(VlmServeError, ConnectionError):
     """Fetching an allowed URL failed: network error, HTTP status, timeout or size cap."""
+
+
+class DeadlineExceededError(VlmServeError, TimeoutError):
+    """The request's deadline passed before it ran; it was answered without running."""
+
+
+class QueueFullError(VlmServeError, RuntimeError):
+    """The batcher's queue is at ``max_queue`` (backpressure): retry later or raise the limit."""
+
+
+class RequestCancelledError(VlmServeError):
+    """The request was cancelled before it ran."""
+
+
+class OutOfMemoryError(VlmServeError, MemoryError):
+    """Memory ran out and every recovery tier (release, split, shrink, reload, CPU) failed."""
+
+
+class CudaError(VlmServeError, RuntimeError):
+    """A CUDA driver call failed."""

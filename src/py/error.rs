@@ -13,6 +13,11 @@ import_exception!(vlmserve.errors, UnsupportedFormatError);
 import_exception!(vlmserve.errors, SourceNotAllowedError);
 import_exception!(vlmserve.errors, InvalidArgumentError);
 import_exception!(vlmserve.errors, FetchError);
+import_exception!(vlmserve.errors, DeadlineExceededError);
+import_exception!(vlmserve.errors, QueueFullError);
+import_exception!(vlmserve.errors, RequestCancelledError);
+import_exception!(vlmserve.errors, OutOfMemoryError);
+import_exception!(vlmserve.errors, CudaError);
 
 /// The exception class of `err`, carrying `msg`.
 fn exception(err: &Error, msg: String) -> PyErr {
@@ -23,6 +28,11 @@ fn exception(err: &Error, msg: String) -> PyErr {
         Error::SourceNotAllowed(_) => SourceNotAllowedError::new_err(msg),
         Error::InvalidArgument(_) => InvalidArgumentError::new_err(msg),
         Error::Fetch(_) => FetchError::new_err(msg),
+        Error::DeadlineExceeded(_) => DeadlineExceededError::new_err(msg),
+        Error::QueueFull(_) => QueueFullError::new_err(msg),
+        Error::Cancelled(_) => RequestCancelledError::new_err(msg),
+        Error::OutOfMemory(_) => OutOfMemoryError::new_err(msg),
+        Error::Cuda(_) => CudaError::new_err(msg),
         Error::Internal(_) => VlmServeError::new_err(msg),
     }
 }
