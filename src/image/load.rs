@@ -11,7 +11,7 @@ use crate::image::{RgbImage, RgbRef};
 #[derive(Clone, Debug)]
 pub enum ImageInput<'a> {
     /// Encoded bytes, or where to get them.
-    Source(ImageSource),
+    Source(&'a ImageSource),
     /// Interleaved uint8 pixels, 1 (L), 2 (LA), 3 (RGB) or 4 (RGBA) channels.
     Pixels {
         data: &'a [u8],
@@ -77,7 +77,7 @@ pub struct Loader {
 impl Loader {
     pub fn open<'a>(&self, input: &ImageInput<'a>) -> Result<Opened<'a>> {
         match *input {
-            ImageInput::Source(ref source) => {
+            ImageInput::Source(source) => {
                 let bytes = read_source(source, &self.policy)?;
                 let info = decode::probe(&bytes)?;
                 self.check_pixels(info.width, info.height)?;

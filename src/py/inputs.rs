@@ -85,7 +85,7 @@ fn hold_array<'py>(py: Python<'py>, arr: &Bound<'py, PyUntypedArray>) -> Result<
 impl Held<'_> {
     pub fn input(&self) -> Result<ImageInput<'_>> {
         match self {
-            Held::Source(src) => Ok(ImageInput::Source(src.clone())),
+            Held::Source(src) => Ok(ImageInput::Source(src)),
             Held::Array(arr) => {
                 let shape = arr.shape();
                 Ok(ImageInput::Pixels {
