@@ -20,6 +20,9 @@ pub(crate) enum Backend {
     Scalar,
     #[cfg(target_arch = "x86_64")]
     Avx2,
+    /// AVX2 plus AVX-VNNI's fused 16-bit dot product (Alder Lake, Sapphire Rapids, Zen 5).
+    #[cfg(target_arch = "x86_64")]
+    AvxVnni,
 }
 
 impl Backend {
@@ -27,10 +30,35 @@ impl Backend {
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx2") {
+                // CPUID leaf 7 sub-leaf 1, EAX bit 4: AVX-VNNI (VEX-encoded). The OS saving
+                // YMM state is already implied by the AVX2 detection above.
+                // SAFETY: CPUID leaf 7 exists on every CPU with AVX2.
+                #[allow(unused_unsafe)] // safe to call from Rust 1.94 on
+                let leaf = unsafe { std::arch::x86_64::__cpuid_count(7, 1) };
+                if leaf.eax & (1 << 4) != 0 {
+                    return Backend::AvxVnni;
+                }
                 return Backend::Avx2;
             }
         }
         Backend::Scalar
+    }
+
+    /// Every backend this CPU can run, best last (for tests).
+    #[cfg(test)]
+    pub(crate) fn available() -> Vec<Backend> {
+        let mut all = vec![Backend::Scalar];
+        #[cfg(target_arch = "x86_64")]
+        {
+            let best = Backend::detect();
+            if best != Backend::Scalar {
+                all.push(Backend::Avx2);
+            }
+            if best == Backend::AvxVnni {
+                all.push(Backend::AvxVnni);
+            }
+        }
+        all
     }
 }
 
@@ -97,6 +125,7 @@ fn horizontal_body(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
     use super::*;
+    use std::arch::x86_64::*;
 
     /// Vertical pass: 32 bytes of a row at a time, zero-extended to i32 and multiplied by
     /// the full 22-bit weight (`pmulld`), so the sums are Pillow's exactly; the four
@@ -112,7 +141,6 @@ mod avx2 {
         c: &Coeffs,
         dst: &mut [u8],
     ) {
-        use std::arch::x86_64::*;
         let half = _mm256_set1_epi32(HALF);
         // packs/packus work within 128-bit lanes; this restores byte order.
         let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
@@ -153,104 +181,204 @@ mod avx2 {
         }
     }
 
-    /// Horizontal pass with `pmaddwd`. Pillow's weights have 22 fractional bits, too wide
-    /// for 16-bit multiplies, so each weight is split exactly as `k = kh * 2^11 + kl` with
-    /// `0 <= kl < 2^11`; `sum(p * kh) * 2^11 + sum(p * kl)` is the same integer as Pillow's
-    /// `sum(p * k)` (no intermediate can overflow: |p * kh| < 2^20 per term). Each 256-bit
-    /// step covers four taps of one output pixel: two taps (R,G,B interleaved pairs) per
-    /// 128-bit lane.
+    /// 16-bit dot product accumulated into i32 lanes: `acc + pmaddwd(a, b)`. Two
+    /// instantiations of the same horizontal kernel differ only here.
+    pub(super) trait Dot {
+        /// # Safety
+        /// The CPU must support the instructions of the implementation.
+        unsafe fn dot(acc: __m256i, a: __m256i, b: __m256i) -> __m256i;
+    }
+
+    /// AVX2: `vpmaddwd` then `vpaddd`.
+    pub(super) struct Madd;
+
+    impl Dot for Madd {
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        unsafe fn dot(acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
+            _mm256_add_epi32(acc, _mm256_madd_epi16(a, b))
+        }
+    }
+
+    /// AVX-VNNI: the fused `vpdpwssd` (same integer result, one instruction).
+    pub(super) struct Vnni;
+
+    impl Dot for Vnni {
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        unsafe fn dot(mut acc: __m256i, a: __m256i, b: __m256i) -> __m256i {
+            // SAFETY: register-only instruction; `Backend::AvxVnni` (the only user) is
+            // constructed after CPUID reports AVX-VNNI. Written as asm because the
+            // intrinsic needs a newer compiler than the crate's MSRV.
+            std::arch::asm!(
+                "{{vex}} vpdpwssd {acc}, {a}, {b}",
+                acc = inout(ymm_reg) acc,
+                a = in(ymm_reg) a,
+                b = in(ymm_reg) b,
+                options(pure, nomem, nostack, preserves_flags),
+            );
+            acc
+        }
+    }
+
+    /// Horizontal pass with 16-bit dot products. Pillow's weights have 22 fractional
+    /// bits, too wide for 16-bit multiplies, so each weight is split exactly as
+    /// `k = kh * 2^11 + kl` with `0 <= kl < 2^11`; `sum(p * kh) * 2^11 + sum(p * kl)` is the
+    /// same integer as Pillow's `sum(p * k)` (no intermediate can overflow: |p * kh| < 2^20
+    /// per term). Each 256-bit step covers four taps of one output pixel: two taps (R,G,B
+    /// interleaved pairs) per 128-bit lane. Output pixels go in pairs so the final
+    /// cross-lane sums, rounding and packing are shared.
     ///
     /// # Safety
-    /// The CPU must support AVX2 (checked by `Backend::detect`).
+    /// The CPU must support AVX2 (checked by `Backend::detect`) and whatever `D` uses.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn horizontal(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
-        use std::arch::x86_64::*;
+    pub(super) unsafe fn horizontal<D: Dot>(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
         let groups = c.ksize.div_ceil(4);
         let table = split_table(c, groups);
         let in_len = in_w * 3;
         let out_len = c.out_size * 3;
-        // Lane 0 gathers taps 0,1 of the group as i16 pairs (R0,R1,G0,G1,B0,B1,0,0),
-        // lane 1 taps 2,3 (bytes 6..12 of the same 16-byte load); -1 bytes read as zero.
-        let shuf = _mm256_setr_epi8(
-            0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, //
-            6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1,
-        );
         // Bytes a pixel's loads touch past its window start.
         let reach = (groups - 1) * 12 + 16;
+        let h = Horizontal {
+            src,
+            in_len,
+            c,
+            table: &table,
+            groups,
+            reach,
+        };
         let rows = dst.len() / out_len;
         let mut y = 0;
         // Four rows share each coefficient load and give four independent dependency chains.
         while y + 4 <= rows {
-            horizontal_rows::<4>(src, y, in_len, c, &table, groups, reach, shuf, dst);
+            h.rows::<D, 4>(y, dst);
             y += 4;
         }
         while y < rows {
-            horizontal_rows::<1>(src, y, in_len, c, &table, groups, reach, shuf, dst);
+            h.rows::<D, 1>(y, dst);
             y += 1;
         }
     }
 
-    /// Rows `y0 .. y0 + R` of the horizontal pass.
-    #[target_feature(enable = "avx2")]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn horizontal_rows<const R: usize>(
-        src: &[u8],
-        y0: usize,
+    struct Horizontal<'a> {
+        src: &'a [u8],
         in_len: usize,
-        c: &Coeffs,
-        table: &[[[i16; 16]; 2]],
+        c: &'a Coeffs,
+        table: &'a [[[i16; 16]; 2]],
         groups: usize,
         reach: usize,
-        shuf: std::arch::x86_64::__m256i,
-        dst: &mut [u8],
-    ) {
-        use std::arch::x86_64::*;
-        let out_len = c.out_size * 3;
-        let half = _mm_set1_epi32(HALF);
-        let last_base = (y0 + R - 1) * in_len;
-        for xx in 0..c.out_size {
-            let off = c.start[xx] * 3;
-            if last_base + off + reach > src.len() {
-                // Only the last pixels of the last rows: their 16-byte loads would run past
-                // the buffer.
-                for r in 0..R {
-                    let base = (y0 + r) * in_len + off;
-                    let px = scalar_pixel(&src[base..], c.taps(xx));
-                    dst[(y0 + r) * out_len + xx * 3..][..3].copy_from_slice(&px);
-                }
-                continue;
-            }
-            let k = &table[xx * groups..][..groups];
+    }
+
+    impl Horizontal<'_> {
+        /// For rows `y0 .. y0 + R`: output pixel `xx`'s sums before the cross-lane add,
+        /// `sum(p * kh) * 2^11 + sum(p * kl)` per lane, with the rounding half in lane 0.
+        // Inlined into the `#[target_feature]` entry point, which enables AVX2 for it.
+        #[inline(always)]
+        unsafe fn pixel<D: Dot, const R: usize>(&self, y0: usize, xx: usize) -> [__m256i; R] {
+            // Lane 0 gathers taps 0,1 of the group as i16 pairs (R0,R1,G0,G1,B0,B1,0,0),
+            // lane 1 taps 2,3 (bytes 6..12 of the same 16-byte load); -1 bytes read as zero.
+            let shuf = _mm256_setr_epi8(
+                0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, //
+                6, -1, 9, -1, 7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1,
+            );
+            let off = self.c.start[xx] * 3;
+            let k = &self.table[xx * self.groups..][..self.groups];
             let mut acc_h = [_mm256_setzero_si256(); R];
-            let mut acc_l = [_mm256_setzero_si256(); R];
+            let mut acc_l = [_mm256_setr_epi32(HALF, HALF, HALF, 0, 0, 0, 0, 0); R];
             for (g, kg) in k.iter().enumerate() {
                 // SAFETY: each table entry is 2 x 32 bytes; unaligned loads.
                 let kh = _mm256_loadu_si256(kg[0].as_ptr() as *const __m256i);
                 let kl = _mm256_loadu_si256(kg[1].as_ptr() as *const __m256i);
                 for r in 0..R {
-                    let at = (y0 + r) * in_len + off + g * 12;
-                    // SAFETY: at + 16 <= last_base + off + reach <= src.len(), checked above.
-                    let p = _mm_loadu_si128(src.as_ptr().add(at) as *const __m128i);
+                    let at = (y0 + r) * self.in_len + off + g * 12;
+                    debug_assert!(at + 16 <= self.src.len());
+                    // SAFETY: at + 16 <= src.len(), checked by the caller (`reach`).
+                    let p = _mm_loadu_si128(self.src.as_ptr().add(at) as *const __m128i);
                     let px = _mm256_shuffle_epi8(_mm256_broadcastsi128_si256(p), shuf);
-                    acc_h[r] = _mm256_add_epi32(acc_h[r], _mm256_madd_epi16(px, kh));
-                    acc_l[r] = _mm256_add_epi32(acc_l[r], _mm256_madd_epi16(px, kl));
+                    acc_h[r] = D::dot(acc_h[r], px, kh);
+                    acc_l[r] = D::dot(acc_l[r], px, kl);
                 }
             }
+            let mut s = [_mm256_setzero_si256(); R];
             for r in 0..R {
-                let h = _mm_add_epi32(
-                    _mm256_castsi256_si128(acc_h[r]),
-                    _mm256_extracti128_si256::<1>(acc_h[r]),
-                );
-                let l = _mm_add_epi32(
-                    _mm256_castsi256_si128(acc_l[r]),
-                    _mm256_extracti128_si256::<1>(acc_l[r]),
-                );
-                let s = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32::<11>(h), l), half);
-                let s = _mm_srai_epi32::<{ PRECISION_BITS as i32 }>(s);
-                // Saturating packs i32 -> i16 -> u8 clamp to 0..=255 like Pillow's clip8.
-                let b = _mm_packus_epi16(_mm_packs_epi32(s, s), s);
-                let v = (_mm_cvtsi128_si32(b) as u32).to_le_bytes();
-                dst[(y0 + r) * out_len + xx * 3..][..3].copy_from_slice(&v[..3]);
+                s[r] = _mm256_add_epi32(_mm256_slli_epi32::<11>(acc_h[r]), acc_l[r]);
+            }
+            s
+        }
+
+        /// Rows `y0 .. y0 + R` of the horizontal pass.
+        // Inlined into the `#[target_feature]` entry point, which enables AVX2 for it.
+        #[inline(always)]
+        unsafe fn rows<D: Dot, const R: usize>(&self, y0: usize, dst: &mut [u8]) {
+            let out_w = self.c.out_size;
+            let out_len = out_w * 3;
+            let last_base = (y0 + R - 1) * self.in_len;
+            // Per row, (R G B 0 R' G' B' 0) -> (R G B R' G' B') in the low 8 bytes and the
+            // next row's in the high 8 bytes.
+            let compact = _mm256_setr_epi8(
+                0, 1, 2, 4, 5, 6, -1, -1, 8, 9, 10, 12, 13, 14, -1, -1, //
+                0, 1, 2, 4, 5, 6, -1, -1, 8, 9, 10, 12, 13, 14, -1, -1,
+            );
+            let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+            let mut xx = 0;
+            while xx < out_w {
+                let n = (out_w - xx).min(2);
+                let x1 = xx + n - 1;
+                let off = (self.c.start[xx].max(self.c.start[x1])) * 3;
+                if last_base + off + self.reach > self.src.len() {
+                    // Only the last pixels of the last rows: their 16-byte loads would run
+                    // past the buffer.
+                    for r in 0..R {
+                        for x in xx..xx + n {
+                            let base = (y0 + r) * self.in_len + self.c.start[x] * 3;
+                            let px = scalar_pixel(&self.src[base..], self.c.taps(x));
+                            dst[(y0 + r) * out_len + x * 3..][..3].copy_from_slice(&px);
+                        }
+                    }
+                    xx += 2;
+                    continue;
+                }
+                let a = self.pixel::<D, R>(y0, xx);
+                let b = self.pixel::<D, R>(y0, x1);
+                let mut s = [_mm256_setzero_si256(); R];
+                for r in 0..R {
+                    // [xx lane 0, x1 lane 0] + [xx lane 1, x1 lane 1].
+                    let lo = _mm256_permute2x128_si256::<0x20>(a[r], b[r]);
+                    let hi = _mm256_permute2x128_si256::<0x31>(a[r], b[r]);
+                    s[r] = _mm256_srai_epi32::<{ PRECISION_BITS as i32 }>(_mm256_add_epi32(lo, hi));
+                }
+                // Rows as 8 bytes each: RGB of xx, RGB of x1, two spare bytes.
+                let mut out = [[0u8; 8]; R];
+                if R == 4 {
+                    // Saturating packs i32 -> i16 -> u8 clamp to 0..=255 like Pillow's clip8.
+                    let p01 = _mm256_packs_epi32(s[0], s[1]);
+                    let p23 = _mm256_packs_epi32(s[2 % R], s[3 % R]);
+                    let b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p01, p23), order);
+                    let b = _mm256_shuffle_epi8(b, compact);
+                    let mut bytes = [0u8; 32];
+                    // SAFETY: 32-byte unaligned store into a 32-byte array.
+                    _mm256_storeu_si256(bytes.as_mut_ptr() as *mut __m256i, b);
+                    for (r, o) in out.iter_mut().enumerate() {
+                        o.copy_from_slice(&bytes[r * 8..][..8]);
+                    }
+                } else {
+                    for (r, o) in out.iter_mut().enumerate() {
+                        let p = _mm256_packs_epi32(s[r], s[r]);
+                        let b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(p, p), order);
+                        let b = _mm256_shuffle_epi8(b, compact);
+                        *o = (_mm_cvtsi128_si64(_mm256_castsi256_si128(b)) as u64).to_le_bytes();
+                    }
+                }
+                for (r, o) in out.iter().enumerate() {
+                    let at = (y0 + r) * out_len + xx * 3;
+                    if xx + 2 < out_w {
+                        // The spare bytes land on pixel xx + 2, written after this.
+                        dst[at..at + 8].copy_from_slice(o);
+                    } else {
+                        dst[at..at + n * 3].copy_from_slice(&o[..n * 3]);
+                    }
+                }
+                xx += 2;
             }
         }
     }
@@ -301,9 +429,11 @@ pub(crate) fn vertical(
 ) {
     match backend {
         Backend::Scalar => vertical_body(src, row_len, row_offset, c, dst),
-        // SAFETY: `Backend::Avx2` is only constructed after runtime AVX2 detection.
+        // SAFETY: both are only constructed after runtime AVX2 detection.
         #[cfg(target_arch = "x86_64")]
-        Backend::Avx2 => unsafe { avx2::vertical(src, row_len, row_offset, c, dst) },
+        Backend::Avx2 | Backend::AvxVnni => unsafe {
+            avx2::vertical(src, row_len, row_offset, c, dst)
+        },
     }
 }
 
@@ -312,6 +442,9 @@ pub(crate) fn horizontal(backend: Backend, src: &[u8], in_w: usize, c: &Coeffs, 
         Backend::Scalar => horizontal_body(src, in_w, c, dst),
         // SAFETY: `Backend::Avx2` is only constructed after runtime AVX2 detection.
         #[cfg(target_arch = "x86_64")]
-        Backend::Avx2 => unsafe { avx2::horizontal(src, in_w, c, dst) },
+        Backend::Avx2 => unsafe { avx2::horizontal::<avx2::Madd>(src, in_w, c, dst) },
+        // SAFETY: `Backend::AvxVnni` is only constructed after detecting AVX2 and AVX-VNNI.
+        #[cfg(target_arch = "x86_64")]
+        Backend::AvxVnni => unsafe { avx2::horizontal::<avx2::Vnni>(src, in_w, c, dst) },
     }
 }
