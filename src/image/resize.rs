@@ -115,7 +115,7 @@ fn resize_impl(
     }
     let hc = Coeffs::new(in_w, width, filter);
     if !need_v {
-        kernels::horizontal(backend, src.pixels, in_w, &hc, dst);
+        kernels::HorizontalPass::new(backend, &hc).run(src.pixels, in_w, dst);
         return;
     }
     let vc = Coeffs::new(in_h, height, filter);
@@ -143,12 +143,13 @@ fn vertical_then_horizontal(
     let in_len = src.width * 3;
     let out_len = hc.out_size * 3;
     let strip = (STRIP_BYTES / in_len).max(1);
+    let hpass = kernels::HorizontalPass::new(backend, hc);
     let mut tmp = vec![0u8; in_len * strip.min(vc.out_size)];
     for (i, out) in dst.chunks_mut(out_len * strip).enumerate() {
         let rows = out.len() / out_len;
         let tmp = &mut tmp[..rows * in_len];
         kernels::vertical(backend, src.pixels, in_len, 0, vc, i * strip, tmp);
-        kernels::horizontal(backend, tmp, src.width, hc, out);
+        hpass.run(tmp, src.width, out);
     }
 }
 
@@ -167,6 +168,7 @@ fn horizontal_then_vertical(
     let in_len = src.width * 3;
     let out_len = hc.out_size * 3;
     let ks = vc.ksize;
+    let hpass = kernels::HorizontalPass::new(backend, hc);
     // Intermediate rows per strip: at least one output row's window.
     let cap = (STRIP_BYTES / out_len).max(ks);
     let mut tmp = vec![0u8; out_len * cap.min(src.height)];
@@ -188,11 +190,9 @@ fn horizontal_then_vertical(
             0
         };
         let fresh = lo + keep..hi;
-        kernels::horizontal(
-            backend,
+        hpass.run(
             &src.pixels[fresh.start * in_len..fresh.end * in_len],
             src.width,
-            hc,
             &mut tmp[keep * out_len..(hi - lo) * out_len],
         );
         (held0, held1) = (lo, hi);

@@ -262,9 +262,14 @@ mod avx2 {
     /// # Safety
     /// The CPU must support AVX2 (checked by `Backend::detect`) and whatever `D` uses.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn horizontal<D: Dot>(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
+    pub(super) unsafe fn horizontal<D: Dot>(
+        src: &[u8],
+        in_w: usize,
+        c: &Coeffs,
+        table: &[[[i16; 16]; 2]],
+        dst: &mut [u8],
+    ) {
         let groups = c.ksize.div_ceil(4);
-        let table = split_table(c, groups);
         let in_len = in_w * 3;
         let out_len = c.out_size * 3;
         // Bytes a pixel's loads touch past its window start.
@@ -273,7 +278,7 @@ mod avx2 {
             src,
             in_len,
             c,
-            table: &table,
+            table,
             groups,
             reach,
         };
@@ -415,7 +420,8 @@ mod avx2 {
 
     /// Per output pixel and group of four taps: `[kh lanes, kl lanes]` as i16, laid out to
     /// match the pixel shuffle in `horizontal` (zero for taps past `ksize`).
-    fn split_table(c: &Coeffs, groups: usize) -> Vec<[[i16; 16]; 2]> {
+    pub(super) fn split_table(c: &Coeffs) -> Vec<[[i16; 16]; 2]> {
+        let groups = c.ksize.div_ceil(4);
         let mut table = Vec::with_capacity(c.out_size * groups);
         for xx in 0..c.out_size {
             let k = c.taps(xx);
@@ -471,17 +477,57 @@ pub(crate) fn vertical(
     }
 }
 
-pub(crate) fn horizontal(backend: Backend, src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
-    match backend {
-        Backend::Scalar => horizontal_body(src, in_w, c, dst),
-        // SAFETY: `Backend::Avx2` is only constructed after runtime AVX2 detection.
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx2 => unsafe { avx2::horizontal::<avx2::Madd>(src, in_w, c, dst) },
-        // SAFETY: `Backend::AvxVnni` is only constructed after detecting AVX2 and AVX-VNNI.
-        #[cfg(target_arch = "x86_64")]
-        Backend::AvxVnni => unsafe { avx2::horizontal::<avx2::Vnni>(src, in_w, c, dst) },
-        // SAFETY: `Backend::Avx512` is only constructed after detecting its features.
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx512 => unsafe { avx512::horizontal(src, in_w, c, dst) },
+/// The horizontal pass of one resize, with the backend's weight table built once (the
+/// pass then runs once per strip of rows).
+pub(crate) struct HorizontalPass<'a> {
+    backend: Backend,
+    c: &'a Coeffs,
+    table: Table,
+}
+
+/// Weights re-laid-out for a SIMD horizontal kernel.
+enum Table {
+    None,
+    #[cfg(target_arch = "x86_64")]
+    Split(Vec<[[i16; 16]; 2]>),
+    #[cfg(target_arch = "x86_64")]
+    Digits(Vec<[[i8; 64]; 3]>),
+}
+
+impl<'a> HorizontalPass<'a> {
+    pub(crate) fn new(backend: Backend, c: &'a Coeffs) -> Self {
+        let table = match backend {
+            Backend::Scalar => Table::None,
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 | Backend::AvxVnni => Table::Split(avx2::split_table(c)),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx512 => Table::Digits(avx512::h_table(c)),
+        };
+        HorizontalPass { backend, c, table }
+    }
+
+    /// Each row of `src` (`in_w` RGB pixels) becomes a row of `dst` (`c.out_size` pixels).
+    pub(crate) fn run(&self, src: &[u8], in_w: usize, dst: &mut [u8]) {
+        let c = self.c;
+        match (self.backend, &self.table) {
+            (Backend::Scalar, _) => horizontal_body(src, in_w, c, dst),
+            // SAFETY: `Backend::Avx2` is only constructed after runtime AVX2 detection.
+            #[cfg(target_arch = "x86_64")]
+            (Backend::Avx2, Table::Split(t)) => unsafe {
+                avx2::horizontal::<avx2::Madd>(src, in_w, c, t, dst)
+            },
+            // SAFETY: `Backend::AvxVnni` is only constructed after detecting AVX2 and AVX-VNNI.
+            #[cfg(target_arch = "x86_64")]
+            (Backend::AvxVnni, Table::Split(t)) => unsafe {
+                avx2::horizontal::<avx2::Vnni>(src, in_w, c, t, dst)
+            },
+            // SAFETY: `Backend::Avx512` is only constructed after detecting its features.
+            #[cfg(target_arch = "x86_64")]
+            (Backend::Avx512, Table::Digits(t)) => unsafe {
+                avx512::horizontal(src, in_w, c, t, dst)
+            },
+            #[cfg(target_arch = "x86_64")]
+            _ => unreachable!("the table is built for the backend in `new`"),
+        }
     }
 }

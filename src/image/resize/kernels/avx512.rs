@@ -63,14 +63,19 @@ const CHUNK_TAPS: usize = 16;
 /// # Safety
 /// The CPU must support AVX-512 F, BW, VL, VBMI and VNNI (checked by `Backend::detect`).
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vnni")]
-pub(in super::super) unsafe fn horizontal(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
+pub(in super::super) unsafe fn horizontal(
+    src: &[u8],
+    in_w: usize,
+    c: &Coeffs,
+    table: &[[[i8; 64]; 3]],
+    dst: &mut [u8],
+) {
     let chunks = c.ksize.div_ceil(CHUNK_TAPS);
-    let table = h_table(c, chunks);
     let h = Horizontal {
         src,
         in_len: in_w * 3,
         c,
-        table: &table,
+        table,
         chunks,
     };
     // Up to 32 taps (bicubic down to 1/8, bilinear to 1/16) the chunk count is a constant,
@@ -84,7 +89,8 @@ pub(in super::super) unsafe fn horizontal(src: &[u8], in_w: usize, c: &Coeffs, d
 
 /// Per output pixel and chunk, the three digit weight vectors in the lane layout of the
 /// `vpermb` gather (zero for taps past `ksize` and for the unused fourth channel).
-fn h_table(c: &Coeffs, chunks: usize) -> Vec<[[i8; 64]; 3]> {
+pub(in super::super) fn h_table(c: &Coeffs) -> Vec<[[i8; 64]; 3]> {
+    let chunks = c.ksize.div_ceil(CHUNK_TAPS);
     let mut table = vec![[[0i8; 64]; 3]; c.out_size * chunks];
     for (xx, px) in table.chunks_exact_mut(chunks).enumerate() {
         for (t, &w) in c.taps(xx).iter().enumerate() {
