@@ -491,7 +491,7 @@ enum Table {
     #[cfg(target_arch = "x86_64")]
     Split(Vec<[[i16; 16]; 2]>),
     #[cfg(target_arch = "x86_64")]
-    Digits(Vec<[[i8; 64]; 3]>),
+    Digits(avx512::HTable),
 }
 
 impl<'a> HorizontalPass<'a> {

@@ -67,43 +67,103 @@ pub(in super::super) unsafe fn horizontal(
     src: &[u8],
     in_w: usize,
     c: &Coeffs,
-    table: &[[[i8; 64]; 3]],
+    table: &HTable,
     dst: &mut [u8],
 ) {
-    let chunks = c.ksize.div_ceil(CHUNK_TAPS);
+    let chunks = table.chunks;
     let h = Horizontal {
         src,
         in_len: in_w * 3,
         c,
-        table,
+        table: &table.w,
         chunks,
+        idx: &table.idx,
     };
     // Up to 32 taps (bicubic down to 1/8, bilinear to 1/16) the chunk count is a constant,
     // so each pixel's loads and products unroll into straight-line code.
-    match chunks {
-        1 => h.all_rows::<1>(dst),
-        2 => h.all_rows::<2>(dst),
-        _ => h.all_rows::<0>(dst),
+    match (table.pair, chunks) {
+        (true, _) => h.all_rows::<1, true>(dst),
+        (false, 1) => h.all_rows::<1, false>(dst),
+        (false, 2) => h.all_rows::<2, false>(dst),
+        _ => h.all_rows::<0, false>(dst),
     }
 }
 
-/// Per output pixel and chunk, the three digit weight vectors in the lane layout of the
-/// `vpermb` gather (zero for taps past `ksize` and for the unused fourth channel).
-pub(in super::super) fn h_table(c: &Coeffs) -> Vec<[[i8; 64]; 3]> {
+/// Horizontal weights in the lane layout of the `vpermb` gather.
+pub(in super::super) struct HTable {
+    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): for small
+    /// tap counts (upscaling, mild downscaling) this halves the products and the reduction.
+    pair: bool,
+    chunks: usize,
+    /// Per slot (output pixel, or pixel pair) and chunk: the three digit weight vectors
+    /// (zero for taps past `ksize` and for the unused fourth channel).
+    w: Vec<[[i8; 64]; 3]>,
+    /// Pair mode, per pair: the gather index, whose upper half is offset to the second
+    /// pixel's window (both windows lie within one 64-byte load).
+    idx: Vec<[i8; 64]>,
+}
+
+/// `vpermb` index: byte 16L + 4ch + b <- source byte 3 * (first tap of lane L + b) + ch;
+/// the unused fourth channel reads byte 0 (its weights are zero).
+fn gather_index(lane_tap: impl Fn(usize) -> usize) -> [i8; 64] {
+    let mut idx = [0i8; 64];
+    for lane in 0..4 {
+        for ch in 0..3 {
+            for b in 0..4 {
+                idx[lane * 16 + ch * 4 + b] = (3 * (lane_tap(lane) + b) + ch) as i8;
+            }
+        }
+    }
+    idx
+}
+
+pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
+    let n = c.out_size;
+    let pair = c.ksize <= 8 && (0..n / 2).all(|j| c.start[2 * j + 1] - c.start[2 * j] + 8 <= 21);
+    if pair {
+        let slots = n.div_ceil(2);
+        let mut w = vec![[[0i8; 64]; 3]; slots];
+        let mut idx = Vec::with_capacity(slots);
+        for (j, wj) in w.iter_mut().enumerate() {
+            let px = [2 * j, (2 * j + 1).min(n - 1)];
+            let diff = c.start[px[1]] - c.start[px[0]];
+            idx.push(gather_index(|lane| (lane / 2) * diff + (lane % 2) * 4));
+            for (q, &x) in px.iter().enumerate() {
+                for (t, &k) in c.taps(x).iter().enumerate() {
+                    let lane = 2 * q + t / 4;
+                    for (dd, v) in digits(k).into_iter().enumerate() {
+                        for ch in 0..3 {
+                            wj[dd][lane * 16 + ch * 4 + t % 4] = v;
+                        }
+                    }
+                }
+            }
+        }
+        return HTable {
+            pair,
+            chunks: 1,
+            w,
+            idx,
+        };
+    }
     let chunks = c.ksize.div_ceil(CHUNK_TAPS);
-    let mut table = vec![[[0i8; 64]; 3]; c.out_size * chunks];
-    for (xx, px) in table.chunks_exact_mut(chunks).enumerate() {
-        for (t, &w) in c.taps(xx).iter().enumerate() {
-            let d = digits(w);
+    let mut w = vec![[[0i8; 64]; 3]; n * chunks];
+    for (xx, px) in w.chunks_exact_mut(chunks).enumerate() {
+        for (t, &k) in c.taps(xx).iter().enumerate() {
             let (chunk, g, b) = (t / CHUNK_TAPS, t % CHUNK_TAPS / 4, t % 4);
-            for ch in 0..3 {
-                for (dd, &v) in d.iter().enumerate() {
+            for (dd, v) in digits(k).into_iter().enumerate() {
+                for ch in 0..3 {
                     px[chunk][dd][g * 16 + ch * 4 + b] = v;
                 }
             }
         }
     }
-    table
+    HTable {
+        pair,
+        chunks,
+        w,
+        idx: Vec::new(),
+    }
 }
 
 struct Horizontal<'a> {
@@ -112,37 +172,39 @@ struct Horizontal<'a> {
     c: &'a Coeffs,
     table: &'a [[[i8; 64]; 3]],
     chunks: usize,
+    idx: &'a [[i8; 64]],
 }
 
 impl Horizontal<'_> {
     /// Every row of `dst`, four at a time (sharing each weight load and the per-pixel
     /// bookkeeping), then the rest one by one.
     #[inline(always)]
-    unsafe fn all_rows<const CH: usize>(&self, dst: &mut [u8]) {
+    unsafe fn all_rows<const CH: usize, const PAIR: bool>(&self, dst: &mut [u8]) {
         let rows = dst.len() / (self.c.out_size * 3);
         let mut y = 0;
         while y + 4 <= rows {
-            self.rows::<4, CH>(y, dst);
+            self.rows::<4, CH, PAIR>(y, dst);
             y += 4;
         }
         while y < rows {
-            self.rows::<1, CH>(y, dst);
+            self.rows::<1, CH, PAIR>(y, dst);
             y += 1;
         }
     }
 
-    /// Per-lane sums of output pixel `x` for rows `y0 .. y0 + R` (before the lane
-    /// reduction and rounding). `CH` is the chunk count, or 0 for "`self.chunks`, looped".
+    /// Per-lane sums of table slot `slot` (window at byte `off` of each row) for rows
+    /// `y0 .. y0 + R`, before the lane reduction and rounding. `CH` is the chunk count, or
+    /// 0 for "`self.chunks`, looped".
     #[inline(always)]
     unsafe fn pixel<const R: usize, const CH: usize>(
         &self,
         y0: usize,
-        x: usize,
+        slot: usize,
+        off: usize,
         gather: __m512i,
     ) -> [__m512i; R] {
         let zero = _mm512_setzero_si512();
-        let off = self.c.start[x] * 3;
-        let k = &self.table[x * self.chunks..][..self.chunks];
+        let k = &self.table[slot * self.chunks..][..self.chunks];
         // Inside the row: start + ksize <= in_w and chunk j starts at tap 16j < ksize, so
         // every `at` is within `src`.
         let at = |r: usize, j: usize| (y0 + r) * self.in_len + off + j * CHUNK_TAPS * 3;
@@ -189,21 +251,14 @@ impl Horizontal<'_> {
     /// Rows `y0 .. y0 + R`, four output pixels at a time.
     // Inlined into the `#[target_feature]` entry point, which enables AVX-512 for it.
     #[inline(always)]
-    unsafe fn rows<const R: usize, const CH: usize>(&self, y0: usize, dst: &mut [u8]) {
-        // Byte 16g + 4ch + b of the gather <- source byte 3 * (4g + b) + ch; the unused
-        // fourth channel reads byte 0 (its weights are zero).
-        let gather = {
-            let mut idx = [0i8; 64];
-            for g in 0..4 {
-                for ch in 0..3 {
-                    for b in 0..4 {
-                        idx[g * 16 + ch * 4 + b] = (3 * (4 * g + b) + ch) as i8;
-                    }
-                }
-            }
-            // SAFETY: 64-byte unaligned load from a 64-byte array.
-            _mm512_loadu_si512(idx.as_ptr() as *const _)
-        };
+    unsafe fn rows<const R: usize, const CH: usize, const PAIR: bool>(
+        &self,
+        y0: usize,
+        dst: &mut [u8],
+    ) {
+        // SAFETY: 64-byte unaligned loads from 64-byte arrays.
+        let load_idx = |idx: &[i8; 64]| _mm512_loadu_si512(idx.as_ptr() as *const _);
+        let gather = load_idx(&gather_index(|lane| 4 * lane));
         // (R G B 0) x 4 -> 12 packed bytes.
         let compact = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
         let half = _mm512_set1_epi32(HALF);
@@ -213,11 +268,29 @@ impl Horizontal<'_> {
         let mut xx = 0;
         while xx < out_w {
             let n = (out_w - xx).min(4);
-            // Missing pixels at the row end repeat the last one; they are not stored.
-            let [p0, p1, p2, p3]: [[__m512i; R]; 4] =
-                std::array::from_fn(|p| self.pixel::<R, CH>(y0, (xx + p).min(out_w - 1), gather));
-            for r in 0..R {
-                let v = reduce4([p0[r], p1[r], p2[r], p3[r]]);
+            // Lane i of v[r]: (R, G, B, 0) sums of pixel xx + i. Missing pixels at the row
+            // end repeat the last one; they are not stored.
+            let v: [__m512i; R] = if PAIR {
+                let [a, b]: [[__m512i; R]; 2] = std::array::from_fn(|q| {
+                    let slot = (xx / 2 + q).min(self.idx.len() - 1);
+                    let off = self.c.start[2 * slot] * 3;
+                    self.pixel::<R, 1>(y0, slot, off, load_idx(&self.idx[slot]))
+                });
+                // [a0 + a1, a2 + a3, b0 + b1, b2 + b3].
+                std::array::from_fn(|r| {
+                    _mm512_add_epi32(
+                        _mm512_shuffle_i32x4::<0x88>(a[r], b[r]),
+                        _mm512_shuffle_i32x4::<0xDD>(a[r], b[r]),
+                    )
+                })
+            } else {
+                let [p0, p1, p2, p3]: [[__m512i; R]; 4] = std::array::from_fn(|p| {
+                    let x = (xx + p).min(out_w - 1);
+                    self.pixel::<R, CH>(y0, x, self.c.start[x] * 3, gather)
+                });
+                std::array::from_fn(|r| reduce4([p0[r], p1[r], p2[r], p3[r]]))
+            };
+            for (r, v) in v.into_iter().enumerate() {
                 let s = _mm512_srai_epi32::<PRECISION_BITS>(_mm512_add_epi32(v, half));
                 // Clamp below at 0, then unsigned saturation to 255: Pillow's clip8.
                 let b = _mm512_cvtusepi32_epi8(_mm512_max_epi32(s, zero));
