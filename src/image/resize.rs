@@ -37,6 +37,27 @@ pub fn resize(src: RgbRef<'_>, width: usize, height: usize, filter: Filter) -> R
     Ok(RgbImage::new(width, height, pixels))
 }
 
+/// [`resize`] into a caller-owned buffer of exactly `width * height * 3` bytes (tightly
+/// packed RGB rows), so repeated resizes can reuse one allocation.
+pub fn resize_into(
+    src: RgbRef<'_>,
+    dst: &mut [u8],
+    width: usize,
+    height: usize,
+    filter: Filter,
+) -> Result<()> {
+    check_sizes(&src, width, height)?;
+    if dst.len() != width * height * 3 {
+        return Err(Error::invalid_argument(format!(
+            "resize_into buffer holds {} bytes but {width}x{height} RGB needs {}; size it as width * height * 3",
+            dst.len(),
+            width * height * 3
+        )));
+    }
+    resize_impl(Backend::detect(), src, width, height, filter, dst);
+    Ok(())
+}
+
 fn check_sizes(src: &RgbRef<'_>, width: usize, height: usize) -> Result<()> {
     if src.width == 0 || src.height == 0 {
         return Err(Error::invalid_argument(format!(
@@ -89,32 +110,102 @@ fn resize_impl(
     let need_v = height != in_h;
     if !need_h {
         let vc = Coeffs::new(in_h, height, filter);
-        kernels::vertical(backend, src.pixels, in_w * 3, 0, &vc, dst);
+        kernels::vertical(backend, src.pixels, in_w * 3, 0, &vc, 0, dst);
         return;
     }
     let hc = Coeffs::new(in_w, width, filter);
     if !need_v {
-        kernels::horizontal(backend, src.pixels, in_w, &hc, dst);
+        kernels::HorizontalPass::new(backend, &hc).run(src.pixels, in_w, dst);
         return;
     }
     let vc = Coeffs::new(in_h, height, filter);
     if vertical_first(in_w, in_h, width, height) {
-        let mut tmp = vec![0u8; in_w * 3 * height];
-        kernels::vertical(backend, src.pixels, in_w * 3, 0, &vc, &mut tmp);
-        kernels::horizontal(backend, &tmp, in_w, &hc, dst);
+        vertical_then_horizontal(backend, src, &vc, &hc, dst);
     } else {
-        // Horizontal pass over the rows the vertical pass reads. Pillow covers exactly
-        // [ybox_first, ybox_last); the padded tap windows may reach a few rows further,
-        // which only adds rows whose values are never weighted by a non-zero tap.
-        let first = vc.start[0];
-        let last = (0..height)
-            .map(|i| vc.start[i] + vc.ksize)
-            .max()
-            .unwrap_or(first);
-        let mut tmp = vec![0u8; width * 3 * (last - first)];
-        let rows = &src.pixels[first * in_w * 3..last * in_w * 3];
-        kernels::horizontal(backend, rows, in_w, &hc, &mut tmp);
-        kernels::vertical(backend, &tmp, width * 3, first, &vc, dst);
+        horizontal_then_vertical(backend, src, &vc, &hc, dst);
+    }
+}
+
+/// Target size of the intermediate buffer of a two-pass resize: the passes run in strips
+/// of output rows so the intermediate rows stay in L2 between being written by one pass
+/// and read by the other, instead of a whole intermediate image going through DRAM.
+const STRIP_BYTES: usize = 256 << 10;
+
+/// Vertical pass first: each strip of output rows is resampled vertically at full width,
+/// then horizontally into `dst`. Strips share no intermediate rows.
+fn vertical_then_horizontal(
+    backend: Backend,
+    src: RgbRef<'_>,
+    vc: &Coeffs,
+    hc: &Coeffs,
+    dst: &mut [u8],
+) {
+    let in_len = src.width * 3;
+    let out_len = hc.out_size * 3;
+    let strip = (STRIP_BYTES / in_len).max(1);
+    let hpass = kernels::HorizontalPass::new(backend, hc);
+    let mut tmp = vec![0u8; in_len * strip.min(vc.out_size)];
+    for (i, out) in dst.chunks_mut(out_len * strip).enumerate() {
+        let rows = out.len() / out_len;
+        let tmp = &mut tmp[..rows * in_len];
+        kernels::vertical(backend, src.pixels, in_len, 0, vc, i * strip, tmp);
+        hpass.run(tmp, src.width, out);
+    }
+}
+
+/// Horizontal pass first, over the source rows the vertical pass reads. Pillow covers
+/// exactly [ybox_first, ybox_last); the padded tap windows may reach a few rows further,
+/// which only adds rows whose values are never weighted by a non-zero tap. Each strip of
+/// output rows needs the intermediate rows `start[y0] .. start[y1 - 1] + ksize`; rows
+/// shared with the previous strip are moved to the front of the buffer, not recomputed.
+fn horizontal_then_vertical(
+    backend: Backend,
+    src: RgbRef<'_>,
+    vc: &Coeffs,
+    hc: &Coeffs,
+    dst: &mut [u8],
+) {
+    let in_len = src.width * 3;
+    let out_len = hc.out_size * 3;
+    let ks = vc.ksize;
+    let hpass = kernels::HorizontalPass::new(backend, hc);
+    // Intermediate rows per strip: at least one output row's window.
+    let cap = (STRIP_BYTES / out_len).max(ks);
+    let mut tmp = vec![0u8; out_len * cap.min(src.height)];
+    // Intermediate rows held in `tmp`, as source row numbers.
+    let (mut held0, mut held1) = (0, 0);
+    let mut y0 = 0;
+    while y0 < vc.out_size {
+        let lo = vc.start[y0];
+        // Window starts never decrease, so the strip ends where a window leaves `cap`.
+        let mut y1 = y0 + 1;
+        while y1 < vc.out_size && vc.start[y1] + ks - lo <= cap {
+            y1 += 1;
+        }
+        let hi = vc.start[y1 - 1] + ks;
+        let keep = if lo >= held0 && lo < held1 {
+            tmp.copy_within((lo - held0) * out_len..(held1 - held0) * out_len, 0);
+            held1 - lo
+        } else {
+            0
+        };
+        let fresh = lo + keep..hi;
+        hpass.run(
+            &src.pixels[fresh.start * in_len..fresh.end * in_len],
+            src.width,
+            &mut tmp[keep * out_len..(hi - lo) * out_len],
+        );
+        (held0, held1) = (lo, hi);
+        kernels::vertical(
+            backend,
+            &tmp[..(hi - lo) * out_len],
+            out_len,
+            lo,
+            vc,
+            y0,
+            &mut dst[y0 * out_len..y1 * out_len],
+        );
+        y0 = y1;
     }
 }
 

@@ -8,6 +8,9 @@
 
 use super::coeffs::{Coeffs, HALF, PRECISION_BITS};
 
+#[cfg(target_arch = "x86_64")]
+mod avx512;
+
 /// Pillow's `clip8`: arithmetic shift, then clamp into 0..=255.
 #[inline(always)]
 fn clip8(acc: i32) -> u8 {
@@ -23,12 +26,23 @@ pub(crate) enum Backend {
     /// AVX2 plus AVX-VNNI's fused 16-bit dot product (Alder Lake, Sapphire Rapids, Zen 5).
     #[cfg(target_arch = "x86_64")]
     AvxVnni,
+    /// AVX-512 F/BW/VL/VBMI/VNNI (Ice Lake and later Xeons, Zen 4+): byte-digit kernels.
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
 }
 
 impl Backend {
     pub(crate) fn detect() -> Backend {
         #[cfg(target_arch = "x86_64")]
         {
+            if std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512bw")
+                && std::is_x86_feature_detected!("avx512vl")
+                && std::is_x86_feature_detected!("avx512vbmi")
+                && std::is_x86_feature_detected!("avx512vnni")
+            {
+                return Backend::Avx512;
+            }
             if std::is_x86_feature_detected!("avx2") {
                 // CPUID leaf 7 sub-leaf 1, EAX bit 4: AVX-VNNI (VEX-encoded). The OS saving
                 // YMM state is already implied by the AVX2 detection above.
@@ -54,8 +68,16 @@ impl Backend {
             if best != Backend::Scalar {
                 all.push(Backend::Avx2);
             }
-            if best == Backend::AvxVnni {
+            // AVX-VNNI is independent of AVX-512 (Zen 4 has only the latter).
+            // SAFETY: CPUID leaf 7 exists on every CPU with AVX2.
+            #[allow(unused_unsafe)]
+            let vnni = best != Backend::Scalar
+                && unsafe { std::arch::x86_64::__cpuid_count(7, 1) }.eax & (1 << 4) != 0;
+            if vnni {
                 all.push(Backend::AvxVnni);
+            }
+            if best == Backend::Avx512 {
+                all.push(Backend::Avx512);
             }
         }
         all
@@ -66,14 +88,21 @@ impl Backend {
 /// registers across all taps of a block).
 const VBLOCK: usize = 32;
 
-/// Vertical pass for output rows `rows` of `dst` (tightly packed, `row_len` bytes each).
+/// Vertical pass for output rows `y0 ..` (one per `row_len` bytes of `dst`).
 /// `src` holds the source rows (same `row_len`); `row_offset` is subtracted from the
 /// coefficient start rows (Pillow's `ybox_first` shift).
 #[inline(always)]
-fn vertical_body(src: &[u8], row_len: usize, row_offset: usize, c: &Coeffs, dst: &mut [u8]) {
+fn vertical_body(
+    src: &[u8],
+    row_len: usize,
+    row_offset: usize,
+    c: &Coeffs,
+    y0: usize,
+    dst: &mut [u8],
+) {
     for (yy, out) in dst.chunks_exact_mut(row_len).enumerate() {
-        let k = c.taps(yy);
-        let first = (c.start[yy] - row_offset) * row_len;
+        let k = c.taps(y0 + yy);
+        let first = (c.start[y0 + yy] - row_offset) * row_len;
         let window = &src[first..first + c.ksize * row_len];
         let mut x = 0;
         while x + VBLOCK <= row_len {
@@ -139,14 +168,15 @@ mod avx2 {
         row_len: usize,
         row_offset: usize,
         c: &Coeffs,
+        y0: usize,
         dst: &mut [u8],
     ) {
         let half = _mm256_set1_epi32(HALF);
         // packs/packus work within 128-bit lanes; this restores byte order.
         let order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
         for (yy, out) in dst.chunks_exact_mut(row_len).enumerate() {
-            let k = c.taps(yy);
-            let first = (c.start[yy] - row_offset) * row_len;
+            let k = c.taps(y0 + yy);
+            let first = (c.start[y0 + yy] - row_offset) * row_len;
             let window = &src[first..first + c.ksize * row_len];
             let mut x = 0;
             while x + 32 <= row_len {
@@ -232,9 +262,14 @@ mod avx2 {
     /// # Safety
     /// The CPU must support AVX2 (checked by `Backend::detect`) and whatever `D` uses.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn horizontal<D: Dot>(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
+    pub(super) unsafe fn horizontal<D: Dot>(
+        src: &[u8],
+        in_w: usize,
+        c: &Coeffs,
+        table: &[[[i16; 16]; 2]],
+        dst: &mut [u8],
+    ) {
         let groups = c.ksize.div_ceil(4);
-        let table = split_table(c, groups);
         let in_len = in_w * 3;
         let out_len = c.out_size * 3;
         // Bytes a pixel's loads touch past its window start.
@@ -243,7 +278,7 @@ mod avx2 {
             src,
             in_len,
             c,
-            table: &table,
+            table,
             groups,
             reach,
         };
@@ -385,7 +420,8 @@ mod avx2 {
 
     /// Per output pixel and group of four taps: `[kh lanes, kl lanes]` as i16, laid out to
     /// match the pixel shuffle in `horizontal` (zero for taps past `ksize`).
-    fn split_table(c: &Coeffs, groups: usize) -> Vec<[[i16; 16]; 2]> {
+    pub(super) fn split_table(c: &Coeffs) -> Vec<[[i16; 16]; 2]> {
+        let groups = c.ksize.div_ceil(4);
         let mut table = Vec::with_capacity(c.out_size * groups);
         for xx in 0..c.out_size {
             let k = c.taps(xx);
@@ -425,26 +461,73 @@ pub(crate) fn vertical(
     row_len: usize,
     row_offset: usize,
     c: &Coeffs,
+    y0: usize,
     dst: &mut [u8],
 ) {
     match backend {
-        Backend::Scalar => vertical_body(src, row_len, row_offset, c, dst),
+        Backend::Scalar => vertical_body(src, row_len, row_offset, c, y0, dst),
         // SAFETY: both are only constructed after runtime AVX2 detection.
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 | Backend::AvxVnni => unsafe {
-            avx2::vertical(src, row_len, row_offset, c, dst)
+            avx2::vertical(src, row_len, row_offset, c, y0, dst)
         },
+        // SAFETY: `Backend::Avx512` is only constructed after detecting its features.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => unsafe { avx512::vertical(src, row_len, row_offset, c, y0, dst) },
     }
 }
 
-pub(crate) fn horizontal(backend: Backend, src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
-    match backend {
-        Backend::Scalar => horizontal_body(src, in_w, c, dst),
-        // SAFETY: `Backend::Avx2` is only constructed after runtime AVX2 detection.
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx2 => unsafe { avx2::horizontal::<avx2::Madd>(src, in_w, c, dst) },
-        // SAFETY: `Backend::AvxVnni` is only constructed after detecting AVX2 and AVX-VNNI.
-        #[cfg(target_arch = "x86_64")]
-        Backend::AvxVnni => unsafe { avx2::horizontal::<avx2::Vnni>(src, in_w, c, dst) },
+/// The horizontal pass of one resize, with the backend's weight table built once (the
+/// pass then runs once per strip of rows).
+pub(crate) struct HorizontalPass<'a> {
+    backend: Backend,
+    c: &'a Coeffs,
+    table: Table,
+}
+
+/// Weights re-laid-out for a SIMD horizontal kernel.
+enum Table {
+    None,
+    #[cfg(target_arch = "x86_64")]
+    Split(Vec<[[i16; 16]; 2]>),
+    #[cfg(target_arch = "x86_64")]
+    Digits(avx512::HTable),
+}
+
+impl<'a> HorizontalPass<'a> {
+    pub(crate) fn new(backend: Backend, c: &'a Coeffs) -> Self {
+        let table = match backend {
+            Backend::Scalar => Table::None,
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 | Backend::AvxVnni => Table::Split(avx2::split_table(c)),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx512 => Table::Digits(avx512::h_table(c)),
+        };
+        HorizontalPass { backend, c, table }
+    }
+
+    /// Each row of `src` (`in_w` RGB pixels) becomes a row of `dst` (`c.out_size` pixels).
+    pub(crate) fn run(&self, src: &[u8], in_w: usize, dst: &mut [u8]) {
+        let c = self.c;
+        match (self.backend, &self.table) {
+            (Backend::Scalar, _) => horizontal_body(src, in_w, c, dst),
+            // SAFETY: `Backend::Avx2` is only constructed after runtime AVX2 detection.
+            #[cfg(target_arch = "x86_64")]
+            (Backend::Avx2, Table::Split(t)) => unsafe {
+                avx2::horizontal::<avx2::Madd>(src, in_w, c, t, dst)
+            },
+            // SAFETY: `Backend::AvxVnni` is only constructed after detecting AVX2 and AVX-VNNI.
+            #[cfg(target_arch = "x86_64")]
+            (Backend::AvxVnni, Table::Split(t)) => unsafe {
+                avx2::horizontal::<avx2::Vnni>(src, in_w, c, t, dst)
+            },
+            // SAFETY: `Backend::Avx512` is only constructed after detecting its features.
+            #[cfg(target_arch = "x86_64")]
+            (Backend::Avx512, Table::Digits(t)) => unsafe {
+                avx512::horizontal(src, in_w, c, t, dst)
+            },
+            #[cfg(target_arch = "x86_64")]
+            _ => unreachable!("the table is built for the backend in `new`"),
+        }
     }
 }

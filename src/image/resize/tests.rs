@@ -234,3 +234,45 @@ fn rejects_empty() {
         Err(Error::InvalidArgument(_))
     ));
 }
+
+#[test]
+fn strips_match_reference() {
+    // Tall enough that the intermediate buffer is refilled several times, in both pass
+    // orders (the first two are vertical-first, the others horizontal-first).
+    for (i, (iw, ih, w, h, f)) in [
+        (300, 2400, 200, 700, Filter::Bicubic),
+        (120, 3000, 500, 2950, Filter::Lanczos),
+        (300, 2400, 100, 2000, Filter::Bicubic),
+        (400, 3000, 100, 2600, Filter::Bilinear),
+        (200, 1500, 333, 1700, Filter::Hamming),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // The first two are vertical-first, the others horizontal-first.
+        assert_eq!(vertical_first(iw, ih, w, h), i < 2);
+        let src = noise(iw, ih, (iw + ih) as u64);
+        let want = reference(&src, w, h, f);
+        for backend in Backend::available() {
+            let got = run(backend, &src, w, h, f);
+            assert_eq!(
+                max_diff(&got, &want),
+                0,
+                "{backend:?} {f:?} {iw}x{ih}->{w}x{h}"
+            );
+        }
+    }
+}
+
+#[test]
+fn resize_into_reuses_buffers() {
+    let src = noise(37, 29, 5);
+    let mut buf = vec![7u8; 20 * 11 * 3];
+    resize_into(src.view(), &mut buf, 20, 11, Filter::Bicubic).unwrap();
+    assert_eq!(
+        buf,
+        resize(src.view(), 20, 11, Filter::Bicubic).unwrap().pixels
+    );
+    let err = resize_into(src.view(), &mut buf, 21, 11, Filter::Bicubic).unwrap_err();
+    assert!(matches!(err, Error::InvalidArgument(ref m) if m.contains("width * height * 3")));
+}
