@@ -159,7 +159,7 @@ impl OomLadder {
             check_cost(&format!("cost of item {i}"), cost)?;
         }
         let n = costs.len();
-        let root = (n > 0).then(|| Task {
+        let root = (n > 0).then_some(Task {
             items: 0..n,
             params: 0,
             device: Device::Gpu,
