@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod image;
+pub mod resilience;
 pub mod tiling;
 
 #[cfg(feature = "python")]

@@ -26,11 +26,13 @@ from vlmserve.errors import (
     VlmServeError,
 )
 from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPreprocessor
+from vlmserve.resilience import GenerationResult, ResilientGenerator
 
 __all__ = [
     "CudaError",
     "DeadlineExceededError",
     "FetchError",
+    "GenerationResult",
     "ImageLoader",
     "ImageTooLargeError",
     "InternVL3Preprocessor",
@@ -40,6 +42,7 @@ __all__ = [
     "OutOfMemoryError",
     "QueueFullError",
     "RequestCancelledError",
+    "ResilientGenerator",
     "SourceNotAllowedError",
     "TilePlan",
     "UnsupportedFormatError",

@@ -6,6 +6,7 @@ mod inputs;
 mod loader;
 mod pipeline;
 mod plan;
+mod resilience;
 mod resize;
 
 use pyo3::prelude::*;
@@ -18,5 +19,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pipeline::PyInternVl3>()?;
     m.add_class::<pipeline::PyMllama>()?;
     m.add_function(wrap_pyfunction!(resize::resize, m)?)?;
+    resilience::register(m)?;
     Ok(())
 }
