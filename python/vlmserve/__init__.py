@@ -10,6 +10,7 @@ Python face.
 ((7, 3, 448, 448), [7])
 """
 
+from vlmserve import cuda
 from vlmserve._core import TilePlan, __version__, resize
 from vlmserve.errors import (
     CudaError,
@@ -48,5 +49,6 @@ __all__ = [
     "UnsupportedFormatError",
     "VlmServeError",
     "__version__",
+    "cuda",
     "resize",
 ]
