@@ -2,6 +2,7 @@
 //! CUDA allocator tuning and resilient generation). Pure Rust; the Python bindings live
 //! in `py` behind the `python` feature so `cargo test` needs no interpreter.
 
+pub mod batching;
 pub mod error;
 pub mod image;
 pub mod tiling;
