@@ -11,6 +11,7 @@ Python face.
 """
 
 from vlmserve._core import TilePlan, __version__, resize
+from vlmserve.batching import BatchedFunction, Batcher, Ticket, batch
 from vlmserve.errors import (
     CudaError,
     DeadlineExceededError,
@@ -28,6 +29,8 @@ from vlmserve.errors import (
 from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPreprocessor
 
 __all__ = [
+    "BatchedFunction",
+    "Batcher",
     "CudaError",
     "DeadlineExceededError",
     "FetchError",
@@ -41,9 +44,11 @@ __all__ = [
     "QueueFullError",
     "RequestCancelledError",
     "SourceNotAllowedError",
+    "Ticket",
     "TilePlan",
     "UnsupportedFormatError",
     "VlmServeError",
     "__version__",
+    "batch",
     "resize",
 ]

@@ -151,9 +151,9 @@ impl<T: Send + 'static> Batcher<T> {
             threads: Mutex::new(Vec::new()),
         };
         for i in 0..config.workers {
-            batcher.spawn(format!("vlmserve-batch-{i}"), worker_loop)?;
+            batcher.spawn(format!("vlmserve-batch{i}"), worker_loop)?;
         }
-        batcher.spawn("vlmserve-deadlines".into(), reaper_loop)?;
+        batcher.spawn("vlmserve-reaper".into(), reaper_loop)?;
         Ok(batcher)
     }
 

@@ -1,6 +1,7 @@
 //! PyO3 bindings: thin wrappers over the pure-Rust modules. Nothing else in the crate
 //! touches Python.
 
+mod batching;
 mod error;
 mod inputs;
 mod loader;
@@ -18,5 +19,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pipeline::PyInternVl3>()?;
     m.add_class::<pipeline::PyMllama>()?;
     m.add_function(wrap_pyfunction!(resize::resize, m)?)?;
+    batching::register(m)?;
     Ok(())
 }

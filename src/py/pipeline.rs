@@ -124,17 +124,24 @@ fn process_each<'py, P: TilingPipeline, T: Element + Pod, E: numpy::Element + Po
     let outcomes: Vec<Result<(Vec<T>, TilePlan)>> = py.detach(|| {
         inputs
             .par_iter()
-            .map(|input| process_one::<P, T>(pipeline, loader, input.as_ref().map_err(Clone::clone)?))
+            .map(|input| {
+                process_one::<P, T>(pipeline, loader, input.as_ref().map_err(Clone::clone)?)
+            })
             .collect()
     });
-    let items = outcomes.into_iter().enumerate().map(|(i, outcome)| match outcome {
-        Ok((values, plan)) => {
-            let bits: Vec<E> = bytemuck::allocation::cast_vec(values);
-            let array = PyArray1::from_vec(py, bits).into_any();
-            Ok((array, PyTilePlan::from(plan)).into_pyobject(py)?.into_any())
-        }
-        Err(err) => Ok(at_index(i, &err).into_value(py).into_bound(py).into_any()),
-    });
+    let items = outcomes
+        .into_iter()
+        .enumerate()
+        .map(|(i, outcome)| match outcome {
+            Ok((values, plan)) => {
+                let bits: Vec<E> = bytemuck::allocation::cast_vec(values);
+                let array = PyArray1::from_vec(py, bits).into_any();
+                Ok((array, PyTilePlan::from(plan))
+                    .into_pyobject(py)?
+                    .into_any())
+            }
+            Err(err) => Ok(at_index(i, &err).into_value(py).into_bound(py).into_any()),
+        });
     PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)
 }
 
