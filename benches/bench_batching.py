@@ -163,8 +163,9 @@ async def ray_run(scenario, n: int, wait_s: float) -> Run:
 
 
 async def vlm_run(scenario, n: int, wait_s: float, metrics: bool = False) -> Run:
-    b = Batcher(noop, max_batch_size=MAX_BATCH, max_delay_ms=wait_s * 1e3, metrics=metrics,
-                max_queue=10 * n)
+    b = Batcher(
+        noop, max_batch_size=MAX_BATCH, max_delay_ms=wait_s * 1e3, metrics=metrics, max_queue=10 * n
+    )
     try:
         await b.submit(-1)
         return await scenario(b.submit, n)
@@ -173,8 +174,9 @@ async def vlm_run(scenario, n: int, wait_s: float, metrics: bool = False) -> Run
 
 
 async def vlm_submit_many(n: int) -> Run:
-    b = Batcher(noop, max_batch_size=MAX_BATCH, max_delay_ms=WAIT_S * 1e3, metrics=False,
-                max_queue=10 * n)
+    b = Batcher(
+        noop, max_batch_size=MAX_BATCH, max_delay_ms=WAIT_S * 1e3, metrics=False, max_queue=10 * n
+    )
     try:
         t = time.perf_counter()
         await b.submit_many(range(n))
@@ -185,8 +187,9 @@ async def vlm_submit_many(n: int) -> Run:
 
 
 def vlm_run_many_threads(n: int, threads: int = 4) -> Run:
-    b = Batcher(noop, max_batch_size=MAX_BATCH, max_delay_ms=WAIT_S * 1e3, metrics=False,
-                max_queue=10 * n)
+    b = Batcher(
+        noop, max_batch_size=MAX_BATCH, max_delay_ms=WAIT_S * 1e3, metrics=False, max_queue=10 * n
+    )
     lat: list[float] = []
 
     def client(items):
@@ -210,7 +213,11 @@ def best(runs: list[Run]) -> Run:
 
 
 def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+        if len(values) > 1
+        else values[0]
+    )
 
 
 def main() -> None:
@@ -235,8 +242,10 @@ def main() -> None:
         "vlmserve submit serial": measure(lambda: asyncio.run(vlm_run(serial, n, 0.0))),
     }
     ref_burst = rows["ray-pattern burst"].rate
-    print(f"n={n} requests, max_batch_size={MAX_BATCH}, wait={WAIT_S * 1e3:g} ms (burst; 0 for "
-          f"serial), no-op batch function, median of {rep} runs")
+    print(
+        f"n={n} requests, max_batch_size={MAX_BATCH}, wait={WAIT_S * 1e3:g} ms (burst; 0 for "
+        f"serial), no-op batch function, median of {rep} runs"
+    )
     head = f"{'scenario':34} {'req/s':>11} {'vs ray burst':>12} {'p50 us':>9} {'p99 us':>9}"
     print(head)
     print("-" * len(head))
@@ -245,8 +254,10 @@ def main() -> None:
         p50, p99 = pct(r.latencies_s, 50) * 1e6, pct(r.latencies_s, 99) * 1e6
         print(f"{name:34} {r.rate:11,.0f} {ratio:>12} {p50:9.1f} {p99:9.1f}")
     ray_s, vlm_s = rows["ray-pattern serial"], rows["vlmserve submit serial"]
-    print(f"\nserial added latency p99: vlmserve {pct(vlm_s.latencies_s, 99) * 1e6:.1f} us, "
-          f"ray-pattern {pct(ray_s.latencies_s, 99) * 1e6:.1f} us (floor: < 100 us)")
+    print(
+        f"\nserial added latency p99: vlmserve {pct(vlm_s.latencies_s, 99) * 1e6:.1f} us, "
+        f"ray-pattern {pct(ray_s.latencies_s, 99) * 1e6:.1f} us (floor: < 100 us)"
+    )
     print("burst latencies include queueing behind the other requests of the burst.")
 
 

@@ -107,8 +107,10 @@ def test_deadline_answers_without_running(model):
 def test_priorities_higher_first_fifo_within_level(model):
     with Batcher(model, max_batch_size=100, max_delay_ms=1) as b:
         blocker = model.hold(b)
-        tickets = [b.put(name, priority=p) for name, p in
-                   [("a", 0), ("b", 5), ("c", -1), ("d", 5), ("e", 0)]]
+        tickets = [
+            b.put(name, priority=p)
+            for name, p in [("a", 0), ("b", 5), ("c", -1), ("d", 5), ("e", 0)]
+        ]
         model.release()
         [t.result(timeout=5) for t in [blocker, *tickets]]
     assert model.batches[1] == ["b", "d", "a", "e", "c"]
@@ -178,8 +180,10 @@ def test_result_length_mismatch():
 
 def test_exactly_once_under_many_threads(model):
     rng = random.Random(7)
-    plans = [[(t * 10_000 + i, rng.randint(0, 6), rng.randint(-1, 2)) for i in range(150)]
-             for t in range(8)]
+    plans = [
+        [(t * 10_000 + i, rng.randint(0, 6), rng.randint(-1, 2)) for i in range(150)]
+        for t in range(8)
+    ]
     results: dict[int, object] = {}
 
     def client(plan):
@@ -214,8 +218,10 @@ def test_exactly_once_under_many_asyncio_tasks(model):
         singles = [one(x) for x in range(1000)]
         groups = [many(list(range(1000 + 50 * g, 1050 + 50 * g))) for g in range(10)]
         out = await asyncio.gather(*singles, *groups)
-        return dict([out_ for out_ in out if isinstance(out_, tuple)] +
-                    [pair for o in out if isinstance(o, list) for pair in o])
+        return dict(
+            [out_ for out_ in out if isinstance(out_, tuple)]
+            + [pair for o in out if isinstance(o, list) for pair in o]
+        )
 
     with Batcher(model, max_batch_size=32, max_batch_cost=64, max_delay_ms=2) as b:
         results = asyncio.run(main(b))
@@ -264,7 +270,10 @@ def test_close_drains_and_leaves_no_thread(model):
     deadline = time.monotonic() + 5
     while len(worker_threads()) < 4 and time.monotonic() < deadline:
         time.sleep(0.001)  # a thread takes its name once it runs
-    assert sorted(worker_threads()) == [*(f"vlmserve-batch{i}" for i in range(3)), "vlmserve-reaper"]
+    assert sorted(worker_threads()) == [
+        *(f"vlmserve-batch{i}" for i in range(3)),
+        "vlmserve-reaper",
+    ]
     tickets = [b.put(i) for i in range(5)]
     assert b.close(timeout_s=5) is True
     assert [t.result(timeout=1) for t in tickets] == [0, 2, 4, 6, 8]
@@ -311,8 +320,10 @@ def test_batch_decorator_sync_threads():
 
     words = ["tile" * (i % 4 + 1) for i in range(40)]
     out: dict[int, int] = {}
-    threads = [threading.Thread(target=lambda i=i: out.__setitem__(i, lengths(words[i])))
-               for i in range(40)]
+    threads = [
+        threading.Thread(target=lambda i=i: out.__setitem__(i, lengths(words[i])))
+        for i in range(40)
+    ]
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert out == {i: len(w) for i, w in enumerate(words)}

@@ -30,6 +30,7 @@ As a decorator, like Ray Serve's ``@serve.batch``:
 >>> lengths("tiles")                            # one item in, its result out
 5
 >>> lengths.close()
+True
 
 The batch function may put an exception instance in an item's slot to fail that item alone;
 an exception it raises goes to every caller of that batch. Every request gets exactly one
@@ -343,7 +344,9 @@ class BatchedFunction(Generic[T, R]):
     ) -> R | Awaitable[R]:
         if self._is_async:
             return self.acall(item, priority=priority, deadline_s=deadline_s)
-        return self.batcher(item, cost=self._cost_of(item), priority=priority, deadline_s=deadline_s)
+        return self.batcher(
+            item, cost=self._cost_of(item), priority=priority, deadline_s=deadline_s
+        )
 
     async def acall(self, item: T, *, priority: int = 0, deadline_s: float | None = None) -> R:
         """Run one item from asyncio."""
@@ -353,7 +356,9 @@ class BatchedFunction(Generic[T, R]):
             item, cost=self._cost_of(item), priority=priority, deadline_s=deadline_s
         )
 
-    def map(self, items: Iterable[T], *, return_exceptions: bool = False) -> list[R | BaseException]:
+    def map(
+        self, items: Iterable[T], *, return_exceptions: bool = False
+    ) -> list[R | BaseException]:
         """Run many items from a thread, blocking until all are answered."""
         if self._is_async:
             raise TypeError("map() blocks a thread; an async batch function needs acall()")
@@ -363,7 +368,9 @@ class BatchedFunction(Generic[T, R]):
 
     def close(self, *, drain: bool = True, timeout_s: float | None = None) -> bool:
         """Close the underlying batcher if it was started."""
-        return True if self._batcher is None else self._batcher.close(drain=drain, timeout_s=timeout_s)
+        return (
+            True if self._batcher is None else self._batcher.close(drain=drain, timeout_s=timeout_s)
+        )
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:
@@ -372,7 +379,9 @@ class BatchedFunction(Generic[T, R]):
         key = f"_vlmserve_batched_{self.__name__}"
         bound = instance.__dict__.get(key)
         if bound is None:
-            bound = BatchedFunction(functools.partial(self._fn, instance), self._cost, self._options)
+            bound = BatchedFunction(
+                functools.partial(self._fn, instance), self._cost, self._options
+            )
             bound._is_async = self._is_async
             instance.__dict__[key] = bound
         return bound

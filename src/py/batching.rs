@@ -182,26 +182,29 @@ fn gather(py: Python<'_>, outcomes: &[Option<Outcome>], return_exceptions: bool)
     Ok(PyList::new(py, values)?.into_any().unbind())
 }
 
+/// Futures to settle on one asyncio loop, with their outcomes.
+type LoopAnswers = (Py<PyAny>, Vec<(Py<PyAny>, Outcome)>);
+
 /// Answers collected while handling one batch, sent when it is done.
 #[derive(Default)]
 struct Answers {
-    /// Per asyncio loop, the futures to settle there.
-    loops: Vec<(Py<PyAny>, Vec<(Py<PyAny>, Outcome)>)>,
+    /// Per asyncio loop (almost always just one).
+    loops: Vec<LoopAnswers>,
 }
 
 impl Answers {
     fn answer(&mut self, py: Python<'_>, target: Target, outcome: Outcome) {
         match target {
-            Target::Future { fut, lp } => self.to_loop(lp, fut, outcome),
+            Target::Future { fut, lp } => self.for_loop(lp, fut, outcome),
             Target::Slot { group, index } => {
                 if let Some((fut, lp, all)) = group.fill(py, index, outcome) {
-                    self.to_loop(lp, fut, all);
+                    self.for_loop(lp, fut, all);
                 }
             }
         }
     }
 
-    fn to_loop(&mut self, lp: Py<PyAny>, fut: Py<PyAny>, outcome: Outcome) {
+    fn for_loop(&mut self, lp: Py<PyAny>, fut: Py<PyAny>, outcome: Outcome) {
         match self.loops.iter_mut().find(|(l, _)| l.is(&lp)) {
             Some((_, futs)) => futs.push((fut, outcome)),
             None => self.loops.push((lp, vec![(fut, outcome)])),
@@ -231,15 +234,16 @@ impl Settle {
     fn __call__(&mut self, py: Python<'_>) {
         for (fut, outcome) in std::mem::take(&mut self.futs) {
             let fut = fut.bind(py);
-            if is_done(fut) {
-                continue; // cancelled by its caller
-            }
+            // Set without asking `done()` first: a future is rarely cancelled, and setting a
+            // cancelled one only raises InvalidStateError, which is then expected.
             let set = match outcome {
                 Ok(value) => fut.call_method1(intern!(py, "set_result"), (value,)),
                 Err(err) => fut.call_method1(intern!(py, "set_exception"), (err.into_value(py),)),
             };
             if let Err(err) = set {
-                log::warn!("vlmserve batcher: could not settle a future: {err}");
+                if !is_done(fut) {
+                    log::warn!("vlmserve batcher: could not settle a future: {err}");
+                }
             }
         }
     }
