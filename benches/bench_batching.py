@@ -15,6 +15,10 @@ Scenarios (same batch size and wait on both sides):
 * vlmserve only: ``submit_many`` (one awaited call for N items) and ``run_many`` from
   4 threads (a TorchServe handler's list), the bulk paths the Rust core is built for.
 
+The serial path crosses threads twice (caller -> worker, worker -> event loop); on a VM a
+wakeup across vCPUs costs tens of microseconds, so also run it under ``taskset -c 0`` to
+see the machinery's own cost apart from the hypervisor's.
+
 Run: ``python benches/bench_batching.py [--n 10000] [--repeat 3]`` (under a minute).
 Build the extension with ``maturin develop --release`` first: a debug build measures the
 debug build.
