@@ -1,7 +1,8 @@
-//! vlmserve core: image preprocessing for VLM serving (and, as it grows, batching,
-//! CUDA allocator tuning and resilient generation). Pure Rust; the Python bindings live
+//! vlmserve core: image preprocessing, cost-budget batching, CUDA allocator tuning and
+//! resilient generation for VLM serving. Pure Rust; the Python bindings live
 //! in `py` behind the `python` feature so `cargo test` needs no interpreter.
 
+pub mod batching;
 pub mod cuda;
 pub mod error;
 pub mod image;

@@ -12,6 +12,7 @@ Python face.
 
 from vlmserve import cuda
 from vlmserve._core import TilePlan, __version__, resize
+from vlmserve.batching import BatchedFunction, Batcher, Ticket, batch
 from vlmserve.errors import (
     CudaError,
     DeadlineExceededError,
@@ -30,6 +31,8 @@ from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPrepro
 from vlmserve.resilience import GenerationResult, ResilientGenerator
 
 __all__ = [
+    "BatchedFunction",
+    "Batcher",
     "CudaError",
     "DeadlineExceededError",
     "FetchError",
@@ -45,10 +48,12 @@ __all__ = [
     "RequestCancelledError",
     "ResilientGenerator",
     "SourceNotAllowedError",
+    "Ticket",
     "TilePlan",
     "UnsupportedFormatError",
     "VlmServeError",
     "__version__",
     "cuda",
+    "batch",
     "resize",
 ]

@@ -1,6 +1,7 @@
 """Type stubs for the compiled core, ``vlmserve._core`` (Rust, PyO3)."""
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from os import PathLike
 from typing import Any
 
@@ -211,3 +212,68 @@ def cuda_fragmentation(stats: dict[str, int]) -> FragmentationReport: ...
 def cuda_memory_budget(
     *, model_bytes: int, per_cost_bytes: int, free_bytes: int, total_bytes: int, headroom: float
 ) -> int: ...
+
+class Ticket:
+    @property
+    def id(self) -> int: ...
+    def result(self, timeout: float | None = None) -> Any: ...
+    def exception(self, timeout: float | None = None) -> BaseException | None: ...
+    def done(self) -> bool: ...
+    def cancel(self) -> bool: ...
+
+class Batcher:
+    def __init__(
+        self,
+        func: Callable[[list[Any]], Sequence[Any]],
+        *,
+        max_batch_size: int = 32,
+        max_batch_cost: int | None = None,
+        max_delay_ms: float = 5.0,
+        max_queue: int = 10_000,
+        workers: int = 1,
+        priority_aging_ms: float | None = None,
+        on_batch: Callable[..., None] | None = None,
+    ) -> None: ...
+    def submit_future(
+        self,
+        item: Any,
+        fut: asyncio.Future[Any],
+        lp: asyncio.AbstractEventLoop,
+        cost: int = 1,
+        priority: int = 0,
+        deadline_s: float | None = None,
+    ) -> int: ...
+    def submit_many_future(
+        self,
+        items: list[Any],
+        fut: asyncio.Future[Any],
+        lp: asyncio.AbstractEventLoop,
+        costs: list[int] | None = None,
+        priority: int = 0,
+        deadline_s: float | None = None,
+        return_exceptions: bool = False,
+    ) -> tuple[int, int]: ...
+    def put(
+        self, item: Any, cost: int = 1, priority: int = 0, deadline_s: float | None = None
+    ) -> Ticket: ...
+    def run_many(
+        self,
+        items: list[Any],
+        costs: list[int] | None = None,
+        priority: int = 0,
+        deadline_s: float | None = None,
+        return_exceptions: bool = False,
+    ) -> list[Any]: ...
+    def cancel(self, first: int, n: int = 1) -> int: ...
+    def set_max_batch_cost(self, max_batch_cost: int | None) -> None: ...
+    @property
+    def max_batch_cost(self) -> int | None: ...
+    @property
+    def max_batch_size(self) -> int: ...
+    @property
+    def max_delay_ms(self) -> float: ...
+    @property
+    def pending(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self, drain: bool = True, timeout_s: float | None = None) -> bool: ...

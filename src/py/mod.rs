@@ -1,6 +1,7 @@
 //! PyO3 bindings: thin wrappers over the pure-Rust modules. Nothing else in the crate
 //! touches Python.
 
+mod batching;
 mod cuda;
 mod error;
 mod inputs;
@@ -22,5 +23,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(resize::resize, m)?)?;
     resilience::register(m)?;
     cuda::register(m)?;
+    batching::register(m)?;
     Ok(())
 }
