@@ -51,6 +51,7 @@ import asyncio
 import atexit
 import functools
 import inspect
+import math
 import threading
 import weakref
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -241,8 +242,13 @@ class Batcher(Generic[T, R]):
         """Run one request, blocking the calling thread until it is answered."""
         return self.put(item, cost=cost, priority=priority, deadline_s=deadline_s).result()
 
-    def set_max_batch_cost(self, max_batch_cost: int | None) -> None:
-        """Change the cost budget for batches formed from now on (``None``: no budget)."""
+    def set_max_batch_cost(self, max_batch_cost: float | None) -> None:
+        """Change the cost budget for batches formed from now on (``None``: no budget).
+
+        A float (such as the safe cost a :class:`ResilientGenerator` learns) is floored, so
+        ``ResilientGenerator(..., on_limit=batcher.set_max_batch_cost)`` wires the two."""
+        if max_batch_cost is not None:
+            max_batch_cost = math.floor(max_batch_cost)
         self._core.set_max_batch_cost(max_batch_cost)
 
     @property
