@@ -131,14 +131,25 @@ impl InternVl3Config {
                 plan.output_len()
             )));
         }
-        let resized = resize(image, plan.resized_width, plan.resized_height, self.filter)?;
         let grid = plan.grid_cols * plan.grid_rows;
-        write_tiles(resized.view(), plan.grid_cols, grid, ts, norm, out);
-        if plan.thumbnail {
-            let thumb = resize(image, ts, ts, self.filter)?;
-            write_tiles(thumb.view(), 1, 1, ts, norm, &mut out[grid * tile_len..]);
-        }
-        Ok(())
+        let (tiles_out, thumb_out) = out.split_at_mut(grid * tile_len);
+        // The grid and the thumbnail are independent resizes of the same source: run them
+        // side by side (rayon runs both on the calling thread when no other is free).
+        let (tiles, thumb) = rayon::join(
+            || -> Result<()> {
+                let resized = resize(image, plan.resized_width, plan.resized_height, self.filter)?;
+                write_tiles(resized.view(), plan.grid_cols, grid, ts, norm, tiles_out);
+                Ok(())
+            },
+            || -> Result<()> {
+                if plan.thumbnail {
+                    let thumb = resize(image, ts, ts, self.filter)?;
+                    write_tiles(thumb.view(), 1, 1, ts, norm, thumb_out);
+                }
+                Ok(())
+            },
+        );
+        tiles.and(thumb)
     }
 }
 
