@@ -122,7 +122,35 @@ def _bfloat16_view(array: np.ndarray, dtype: str) -> np.ndarray:
     return array.view(ml_dtypes.bfloat16)
 
 
-class InternVL3Preprocessor:
+class _Preprocessor:
+    """What both pipelines share: plans, and per-image processing that isolates failures."""
+
+    loader: ImageLoader
+    dtype: str
+    _pipeline: Any
+
+    def _record(self, flat: np.ndarray, plan: _core.TilePlan) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def process_each(self, images: Sequence[ImageLike]) -> list[dict[str, Any] | VlmServeError]:
+        """Preprocess each image on its own, in parallel: a dict per good image (with its
+        ``plan``), the exception instance (not raised) per bad one, so one bad input never
+        costs the others."""
+        return [
+            item if isinstance(item, BaseException) else self._record(*item)
+            for item in self._pipeline.process_each(_as_list(images))
+        ]
+
+    def plan(self, image: ImageLike) -> _core.TilePlan:
+        """The :class:`TilePlan` (grid, tiles, vision tokens) from the header alone."""
+        return self._pipeline.plan(_coerce(image))
+
+    def plan_for_size(self, width: int, height: int) -> _core.TilePlan:
+        """The :class:`TilePlan` of an image of this size (after EXIF orientation)."""
+        return self._pipeline.plan_for_size(width, height)
+
+
+class InternVL3Preprocessor(_Preprocessor):
     """InternVL3 image preprocessing: dynamic 448-px tiling plus a thumbnail.
 
     The grid is the one whose aspect ratio is closest to the image's (InternVL's
@@ -183,36 +211,16 @@ class InternVL3Preprocessor:
             "num_patches": num_patches,
         }
 
-    def process_each(self, images: Sequence[ImageLike]) -> list[dict[str, Any] | VlmServeError]:
-        """Preprocess each image on its own: a dict per good image, the exception instance
-        (not raised) per bad one, so one bad input never costs the others."""
-        results: list[dict[str, Any] | VlmServeError] = []
-        for item in self._pipeline.process_each(_as_list(images)):
-            if isinstance(item, BaseException):
-                results.append(item)
-                continue
-            flat, plan = item
-            ts = plan.tile_size
-            pixel_values = flat.reshape(plan.num_tiles, 3, ts, ts)
-            results.append(
-                {
-                    "pixel_values": _bfloat16_view(pixel_values, self.dtype),
-                    "num_patches": [plan.num_tiles],
-                    "plan": plan,
-                }
-            )
-        return results
-
-    def plan(self, image: ImageLike) -> _core.TilePlan:
-        """The :class:`TilePlan` (grid, tiles, vision tokens) from the header alone."""
-        return self._pipeline.plan(_coerce(image))
-
-    def plan_for_size(self, width: int, height: int) -> _core.TilePlan:
-        """The :class:`TilePlan` of an image of this size (after EXIF orientation)."""
-        return self._pipeline.plan_for_size(width, height)
+    def _record(self, flat: np.ndarray, plan: _core.TilePlan) -> dict[str, Any]:
+        ts = plan.tile_size
+        return {
+            "pixel_values": _bfloat16_view(flat.reshape(plan.num_tiles, 3, ts, ts), self.dtype),
+            "num_patches": [plan.num_tiles],
+            "plan": plan,
+        }
 
 
-class MllamaPreprocessor:
+class MllamaPreprocessor(_Preprocessor):
     """Llama-3.2-Vision (Mllama) image preprocessing: up to ``max_image_tiles`` 560-px
     tiles on the best canvas, aspect-ratio ids and mask, CLIP mean/std.
 
@@ -268,34 +276,15 @@ class MllamaPreprocessor:
             "num_tiles": num_tiles,
         }
 
-    def process_each(self, images: Sequence[ImageLike]) -> list[dict[str, Any] | VlmServeError]:
-        """Each image as its own one-image sample; the exception instance for a bad one."""
-        results: list[dict[str, Any] | VlmServeError] = []
-        for item in self._pipeline.process_each(_as_list(images)):
-            if isinstance(item, BaseException):
-                results.append(item)
-                continue
-            flat, plan = item
-            ts, tiles = plan.tile_size, self.max_image_tiles
-            mask = np.zeros((1, 1, tiles), dtype=np.int64)
-            mask[0, 0, : plan.num_tiles] = 1
-            results.append(
-                {
-                    "pixel_values": _bfloat16_view(
-                        flat.reshape(1, 1, tiles, 3, ts, ts), self.dtype
-                    ),
-                    "aspect_ratio_ids": np.array([[plan.aspect_ratio_id]], dtype=np.int64),
-                    "aspect_ratio_mask": mask,
-                    "num_tiles": [[plan.num_tiles]],
-                    "plan": plan,
-                }
-            )
-        return results
-
-    def plan(self, image: ImageLike) -> _core.TilePlan:
-        """The :class:`TilePlan` (canvas grid, tiles, aspect-ratio id) from the header alone."""
-        return self._pipeline.plan(_coerce(image))
-
-    def plan_for_size(self, width: int, height: int) -> _core.TilePlan:
-        """The :class:`TilePlan` of an image of this size (after EXIF orientation)."""
-        return self._pipeline.plan_for_size(width, height)
+    def _record(self, flat: np.ndarray, plan: _core.TilePlan) -> dict[str, Any]:
+        """One image as its own one-image sample, shaped as HF returns it."""
+        ts, tiles = plan.tile_size, self.max_image_tiles
+        mask = np.zeros((1, 1, tiles), dtype=np.int64)
+        mask[0, 0, : plan.num_tiles] = 1
+        return {
+            "pixel_values": _bfloat16_view(flat.reshape(1, 1, tiles, 3, ts, ts), self.dtype),
+            "aspect_ratio_ids": np.array([[plan.aspect_ratio_id]], dtype=np.int64),
+            "aspect_ratio_mask": mask,
+            "num_tiles": [[plan.num_tiles]],
+            "plan": plan,
+        }
