@@ -212,9 +212,13 @@ impl Answers {
         }
     }
 
-    /// One `call_soon_threadsafe` per loop.
-    fn send(self, py: Python<'_>) {
+    /// One `call_soon_threadsafe` per loop, or none for a loop whose thread waits in
+    /// [`Handover`] (it settles them itself).
+    fn send(self, py: Python<'_>, handover: &Handover) {
         for (lp, futs) in self.loops {
+            let Some(futs) = handover.deliver(&lp, futs) else {
+                continue;
+            };
             let settle = Settle { futs };
             if let Err(err) = lp.call_method1(py, intern!(py, "call_soon_threadsafe"), (settle,)) {
                 // The loop is closed: nobody is left awaiting these futures.
@@ -224,10 +228,69 @@ impl Answers {
     }
 }
 
+/// Futures of one loop with their outcomes.
+type Settlements = Vec<(Py<PyAny>, Outcome)>;
+
+/// Where a worker leaves the answers for an asyncio loop whose thread is waiting in
+/// `submit_future` (lending the GIL): that thread settles them when it takes the GIL back,
+/// so the answer needs no `call_soon_threadsafe` (a self-pipe write) and no loop turn to
+/// read it. One waiting loop at a time; others are answered the usual way.
+#[derive(Default)]
+struct Handover {
+    slot: Mutex<Slot>,
+}
+
+#[derive(Default)]
+enum Slot {
+    #[default]
+    Idle,
+    /// The thread of the loop at this address waits.
+    Waiting(usize),
+    Delivered(Settlements),
+}
+
+impl Handover {
+    fn lock(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the thread of loop `lp` as waiting; false if another loop's thread is.
+    fn begin(&self, lp: &Py<PyAny>) -> bool {
+        let mut slot = self.lock();
+        match *slot {
+            Slot::Idle => {
+                *slot = Slot::Waiting(lp.as_ptr() as usize);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Leaves `futs` for the waiting thread of `lp`, or gives them back to be sent.
+    fn deliver(&self, lp: &Py<PyAny>, futs: Settlements) -> Option<Settlements> {
+        let mut slot = self.lock();
+        match *slot {
+            Slot::Waiting(waiting) if waiting == lp.as_ptr() as usize => {
+                *slot = Slot::Delivered(futs);
+                None
+            }
+            _ => Some(futs),
+        }
+    }
+
+    /// Ends the wait begun by `begin`: what was delivered meanwhile.
+    fn end(&self) -> Option<Settlements> {
+        match std::mem::take(&mut *self.lock()) {
+            Slot::Delivered(futs) => Some(futs),
+            _ => None,
+        }
+    }
+}
+
 /// Runs on an asyncio loop: settles the futures of one batch.
 #[pyclass(module = "vlmserve._core")]
 struct Settle {
-    futs: Vec<(Py<PyAny>, Outcome)>,
+    futs: Settlements,
 }
 
 #[pymethods]
@@ -266,6 +329,7 @@ struct PyRunner {
     on_batch: Option<Py<PyAny>>,
     /// GIL turns finished (counted once the GIL is released), for [`hand_over_gil`].
     turns: AtomicU64,
+    handover: Handover,
 }
 
 /// How long an asyncio caller, its request due at once on an awake worker, lends that
@@ -317,7 +381,7 @@ impl PyRunner {
                 answers.answer(py, entry.payload.target, outcome);
             }
         }
-        answers.send(py);
+        answers.send(py, &self.handover);
         self.report(py, size, cost, waits, &tally);
     }
 
@@ -409,7 +473,7 @@ impl Runner<Request> for PyRunner {
             for entry in entries {
                 answers.answer(py, entry.payload.target, Err(exc.clone_ref(py)));
             }
-            answers.send(py);
+            answers.send(py, &self.handover);
             self.report(py, 0, 0, Vec::new(), &tally);
         });
         if handled.is_none() {
@@ -542,6 +606,7 @@ impl PyBatcher {
             func,
             on_batch,
             turns: AtomicU64::new(0),
+            handover: Handover::default(),
         });
         let core = Batcher::start(config, Arc::clone(&runner) as Arc<dyn Runner<Request>>)?;
         Ok(PyBatcher {
@@ -563,18 +628,25 @@ impl PyBatcher {
         priority: i32,
         deadline_s: Option<f64>,
     ) -> PyResult<u64> {
+        let (cost, deadline) = (cost_of(cost)?, deadline(deadline_s)?);
+        let handover = &self.runner.handover;
+        // Claimed before the submit, so a worker that takes the request at once finds it.
+        let waiting = handover.begin(&lp);
         let request = Request {
             item,
             target: Target::Future { fut, lp },
         };
         let seen = self.runner.turns.load(Ordering::Acquire);
-        let (id, hot) =
-            self.core
-                .submit_hot(request, cost_of(cost)?, priority, deadline(deadline_s)?)?;
-        if hot {
+        let submitted = self.core.submit_hot(request, cost, priority, deadline);
+        if matches!(submitted, Ok((_, true))) {
             py.detach(|| hand_over_gil(&self.runner.turns, seen));
         }
-        Ok(id)
+        if waiting {
+            if let Some(futs) = handover.end() {
+                Settle { futs }.__call__(py);
+            }
+        }
+        Ok(submitted?.0)
     }
 
     /// Queues `items`; `fut` gets the list of results. Returns `(first id, count)`.
