@@ -412,3 +412,22 @@ def test_batch_decorator_async_function_and_method():
 
     asyncio.run(main())
     assert worker_threads() == []
+
+
+def test_async_batch_function_does_not_lend_the_gil():
+    """An async batch function runs on its callers' loop, so that loop must not spin in
+    submit waiting for the worker (which waits for the loop)."""
+
+    @vlmserve.batch(max_batch_size=4, max_delay_ms=0)
+    async def f(items):
+        return [x + 1 for x in items]
+
+    async def main():
+        return [await f(x) for x in range(200)]
+
+    try:
+        assert asyncio.run(main()) == list(range(1, 201))
+        assert f.batcher._lend_gil is False
+        assert Batcher._lend_gil is True
+    finally:
+        f.close()

@@ -524,6 +524,10 @@ type Core = Batcher<Request>;
 pub struct PyBatcher {
     core: Arc<Core>,
     runner: Arc<PyRunner>,
+    /// Whether `submit_future` may lend the GIL to a worker (see [`HANDOVER`]); off for a
+    /// batch function that needs the caller's event loop (an async one run through
+    /// `run_coroutine_threadsafe`), which the loop would only delay by spinning.
+    lend_gil: bool,
 }
 
 impl PyBatcher {
@@ -577,7 +581,7 @@ impl PyBatcher {
 impl PyBatcher {
     #[new]
     #[pyo3(signature = (func, *, max_batch_size=32, max_batch_cost=None, max_delay_ms=5.0,
-        max_queue=10_000, workers=1, priority_aging_ms=None, on_batch=None))]
+        max_queue=10_000, workers=1, priority_aging_ms=None, on_batch=None, lend_gil=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         func: Py<PyAny>,
@@ -588,6 +592,7 @@ impl PyBatcher {
         workers: usize,
         priority_aging_ms: Option<f64>,
         on_batch: Option<Py<PyAny>>,
+        lend_gil: bool,
     ) -> PyResult<Self> {
         let limits = Limits {
             max_batch_size,
@@ -612,6 +617,7 @@ impl PyBatcher {
         Ok(PyBatcher {
             core: Arc::new(core),
             runner,
+            lend_gil,
         })
     }
 
@@ -631,14 +637,14 @@ impl PyBatcher {
         let (cost, deadline) = (cost_of(cost)?, deadline(deadline_s)?);
         let handover = &self.runner.handover;
         // Claimed before the submit, so a worker that takes the request at once finds it.
-        let waiting = handover.begin(&lp);
+        let waiting = self.lend_gil && handover.begin(&lp);
         let request = Request {
             item,
             target: Target::Future { fut, lp },
         };
         let seen = self.runner.turns.load(Ordering::Acquire);
         let submitted = self.core.submit_hot(request, cost, priority, deadline);
-        if matches!(submitted, Ok((_, true))) {
+        if self.lend_gil && matches!(submitted, Ok((_, true))) {
             py.detach(|| hand_over_gil(&self.runner.turns, seen));
         }
         if waiting {
