@@ -15,9 +15,14 @@ Scenarios (same batch size and wait on both sides):
 * vlmserve only: ``submit_many`` (one awaited call for N items) and ``run_many`` from
   4 threads (a TorchServe handler's list), the bulk paths the Rust core is built for.
 
-The serial path crosses threads twice (caller -> worker, worker -> event loop); on a VM a
-wakeup across vCPUs costs tens of microseconds, so also run it under ``taskset -c 0`` to
-see the machinery's own cost apart from the hypervisor's.
+The serial path used to cross threads twice by waking a sleeping thread (the worker slept
+on the GIL until the loop blocked in its selector; the loop then slept on the self-pipe and
+on the GIL again), tens of microseconds each on a VM. Now a request due at once on an awake
+worker makes the loop thread lend that worker the GIL for up to 50 us and settle the
+answer itself, so a short batch costs no sleeping wakeup at all. Also run it under
+``taskset -c 0`` to see the machinery's own cost apart from the hypervisor's, and on a
+quiet machine: with other processes keeping every vCPU busy, wakeups are cheaper and the
+difference shrinks.
 
 Run: ``python benches/bench_batching.py [--n 10000] [--repeat 3]`` (under a minute).
 Build the extension with ``maturin develop --release`` first: a debug build measures the

@@ -253,6 +253,61 @@ def test_asyncio_errors_deadlines_and_cancellation(model):
     assert not {"late", "gone"} & set(model.seen())
 
 
+def test_serial_asyncio_fast_path_answers_exactly_once():
+    """One request at a time with max_delay_ms=0 takes the fast path (the loop lends an
+    awake worker the GIL and settles the answer itself): results, per-item errors and
+    several loops sharing one batcher must still come out right."""
+
+    def fn(items):
+        return [ValueError(x) if x % 7 == 0 else x * 2 for x in items]
+
+    async def serial(b, xs):
+        out = {}
+        for x in xs:
+            try:
+                out[x] = await b.submit(x)
+            except ValueError as e:
+                out[x] = e.args[0]
+        return out
+
+    results: dict = {}
+    with Batcher(fn, max_batch_size=8, max_delay_ms=0) as b:
+        runs = [range(t * 500, t * 500 + 500) for t in range(3)]
+        threads = [
+            threading.Thread(target=lambda xs=xs: results.update(asyncio.run(serial(b, xs))))
+            for xs in runs
+        ]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        results.update(asyncio.run(serial(b, range(1500, 2000))))
+    assert results == {x: x if x % 7 == 0 else x * 2 for x in range(2000)}
+
+
+def test_fast_path_does_not_block_the_loop_during_a_slow_batch():
+    def slow(items):
+        time.sleep(0.2)  # a GPU batch: the GIL is released
+        return items
+
+    async def main(b):
+        await b.submit(0)  # the worker is now awake, spinning for the next request
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        t = asyncio.ensure_future(ticker())
+        await asyncio.sleep(0)
+        assert await b.submit(1) == 1
+        t.cancel()
+        return ticks
+
+    with Batcher(slow, max_batch_size=4, max_delay_ms=0) as b:
+        assert asyncio.run(main(b)) >= 5
+
+
 def test_set_max_batch_cost_takes_effect(model):
     with Batcher(model, max_batch_size=100, max_batch_cost=100, max_delay_ms=5) as b:
         b.run_many(range(6), costs=[10] * 6)
@@ -357,3 +412,22 @@ def test_batch_decorator_async_function_and_method():
 
     asyncio.run(main())
     assert worker_threads() == []
+
+
+def test_async_batch_function_does_not_lend_the_gil():
+    """An async batch function runs on its callers' loop, so that loop must not spin in
+    submit waiting for the worker (which waits for the loop)."""
+
+    @vlmserve.batch(max_batch_size=4, max_delay_ms=0)
+    async def f(items):
+        return [x + 1 for x in items]
+
+    async def main():
+        return [await f(x) for x in range(200)]
+
+    try:
+        assert asyncio.run(main()) == list(range(1, 201))
+        assert f.batcher._lend_gil is False
+        assert Batcher._lend_gil is True
+    finally:
+        f.close()

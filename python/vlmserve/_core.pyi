@@ -233,6 +233,7 @@ class Batcher:
         workers: int = 1,
         priority_aging_ms: float | None = None,
         on_batch: Callable[..., None] | None = None,
+        lend_gil: bool = True,
     ) -> None: ...
     def submit_future(
         self,

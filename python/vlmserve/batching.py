@@ -118,6 +118,10 @@ class Batcher(Generic[T, R]):
     True
     """
 
+    # A submit due at once on an awake worker lends it the GIL for a few microseconds so a
+    # short batch runs without a thread sleeping; off where fn needs the caller's loop.
+    _lend_gil = True
+
     def __init__(
         self,
         fn: Callable[[list[T]], Sequence[R | BaseException]],
@@ -139,6 +143,7 @@ class Batcher(Generic[T, R]):
             workers=workers,
             priority_aging_ms=priority_aging_ms,
             on_batch=_observe if metrics else None,
+            lend_gil=self._lend_gil,
         )
         _open.add(self)
 
@@ -331,7 +336,8 @@ class BatchedFunction(Generic[T, R]):
         if self._batcher is None:
             with self._lock:
                 if self._batcher is None:
-                    self._batcher = Batcher(self._run, **self._options)
+                    cls = _LoopBatcher if self._is_async else Batcher
+                    self._batcher = cls(self._run, **self._options)
         return self._batcher
 
     def _run(self, items: list[T]) -> Any:
@@ -429,3 +435,10 @@ def batch(
         return BatchedFunction(fn, cost, options)
 
     return wrap(_fn) if _fn is not None else wrap
+
+
+class _LoopBatcher(Batcher[T, R]):
+    """For an async batch function, which runs on its callers' loop: that loop must not
+    spin waiting for the worker, which waits for the loop."""
+
+    _lend_gil = False

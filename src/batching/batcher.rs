@@ -10,7 +10,7 @@
 //! costs no syscall per request.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -84,6 +84,8 @@ struct Shared<T> {
     exited: Condvar,
     /// Bumped by every submit: an idle worker spins on it briefly before sleeping.
     submits: AtomicU64,
+    /// Workers spinning in [`spin_for_submit`]: awake, they take a due batch at once.
+    spinning: AtomicUsize,
     runner: Arc<dyn Runner<T>>,
 }
 
@@ -154,6 +156,7 @@ impl<T: Send + 'static> Batcher<T> {
             reaper: Condvar::new(),
             exited: Condvar::new(),
             submits: AtomicU64::new(0),
+            spinning: AtomicUsize::new(0),
             runner,
         });
         let batcher = Batcher {
@@ -204,6 +207,21 @@ impl<T: Send + 'static> Batcher<T> {
             .map(|ids| ids.start)
     }
 
+    /// [`Batcher::submit`], also saying whether an awake (spinning) worker will take the
+    /// request in a batch right now. A caller that holds a lock the batch function needs
+    /// (the Python GIL) can then release it briefly, so that worker does not have to
+    /// sleep waiting for it.
+    pub fn submit_hot(
+        &self,
+        payload: T,
+        cost: u64,
+        priority: i32,
+        deadline: Option<Instant>,
+    ) -> Result<(u64, bool)> {
+        self.enqueue([(payload, cost)], priority, deadline)
+            .map(|(ids, hot)| (ids.start, hot))
+    }
+
     /// Queues several requests under one lock, all or none: if they do not all fit in
     /// `max_queue`, none is queued. Returns their ids (consecutive).
     pub fn submit_many<I>(
@@ -212,6 +230,21 @@ impl<T: Send + 'static> Batcher<T> {
         priority: i32,
         deadline: Option<Instant>,
     ) -> Result<Range<u64>>
+    where
+        I: IntoIterator<Item = (T, u64)>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.enqueue(items, priority, deadline).map(|(ids, _)| ids)
+    }
+
+    /// [`Batcher::submit_many`]; the flag is true when a spinning worker will find a batch
+    /// due at once.
+    fn enqueue<I>(
+        &self,
+        items: I,
+        priority: i32,
+        deadline: Option<Instant>,
+    ) -> Result<(Range<u64>, bool)>
     where
         I: IntoIterator<Item = (T, u64)>,
         I::IntoIter: ExactSizeIterator,
@@ -249,6 +282,8 @@ impl<T: Send + 'static> Batcher<T> {
             st.queue.push(entry);
         }
         let wake_worker = st.idle_workers > 0 && (was_empty || st.queue.full(&st.limits));
+        let hot = self.shared.spinning.load(Ordering::Acquire) > 0
+            && st.queue.readiness(now, &st.limits, false) == Readiness::Ready;
         let wake_reaper = deadline.is_some_and(|d| st.reaper_at.is_none_or(|at| d < at));
         if wake_reaper {
             st.reaper_at = deadline;
@@ -261,7 +296,7 @@ impl<T: Send + 'static> Batcher<T> {
         if wake_reaper {
             self.shared.reaper.notify_one();
         }
-        Ok(first..first + n as u64)
+        Ok((first..first + n as u64, hot))
     }
 
     /// Removes the queued requests with ids in `ids` and answers them `Cancelled`. Returns
@@ -374,8 +409,12 @@ fn next_batch<T>(shared: &Shared<T>) -> Option<Batch<T>> {
             Poll::Wait(None) if !spun => {
                 spun = true;
                 let seen = shared.submits.load(Ordering::Acquire);
+                // Counted under the lock, so a submit that sees no spinner is one this
+                // worker will find when it polls again.
+                shared.spinning.fetch_add(1, Ordering::AcqRel);
                 drop(st);
                 spin_for_submit(shared, seen);
+                shared.spinning.fetch_sub(1, Ordering::AcqRel);
                 st = shared.lock();
             }
             Poll::Wait(until) => {

@@ -417,3 +417,33 @@ fn close_fail_answers_pending_with_cancelled() {
         .iter()
         .all(|(_, e)| matches!(e, Error::Cancelled(_))));
 }
+
+#[test]
+fn submit_hot_says_when_an_awake_worker_takes_the_request_at_once() {
+    // Not due (a 10 s delay, batches of 4): never hot, whatever the worker does.
+    let (b, rec) = start(limits(4, u64::MAX, 10_000), 100, 1);
+    for i in 0..3 {
+        assert!(!b.submit_hot(i, 1, 0, None).unwrap().1);
+    }
+    assert!(b.close(Close::Drain, None));
+    assert_eq!(rec.log.lock().unwrap().answered(), 3);
+
+    // Due at once: hot while the worker spins after a batch, not while it is busy.
+    let (b, rec) = start(limits(4, u64::MAX, 0), 100, 1);
+    let mut hot = 0;
+    for i in 0..200 {
+        hot += usize::from(b.submit_hot(i, 1, 0, None).unwrap().1);
+        rec.wait_for(|l| l.answered() == i as usize + 1);
+    }
+    assert!(
+        hot > 0,
+        "the worker spins after a batch, so some submits find it awake"
+    );
+    rec.set_hold(true);
+    b.submit(1000, 1, 0, None).unwrap();
+    rec.wait_for(|_| b.pending() == 0); // taken by the (held) worker
+    assert!(!b.submit_hot(1001, 1, 0, None).unwrap().1);
+    rec.set_hold(false);
+    rec.wait_for(|l| l.answered() == 202);
+    assert!(b.close(Close::Drain, None));
+}

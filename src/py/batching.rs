@@ -6,6 +6,7 @@
 //! settle, and each thread-side group (`run_many`, a `Ticket`) ONE condvar wakeup.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -211,9 +212,13 @@ impl Answers {
         }
     }
 
-    /// One `call_soon_threadsafe` per loop.
-    fn send(self, py: Python<'_>) {
+    /// One `call_soon_threadsafe` per loop, or none for a loop whose thread waits in
+    /// [`Handover`] (it settles them itself).
+    fn send(self, py: Python<'_>, handover: &Handover) {
         for (lp, futs) in self.loops {
+            let Some(futs) = handover.deliver(&lp, futs) else {
+                continue;
+            };
             let settle = Settle { futs };
             if let Err(err) = lp.call_method1(py, intern!(py, "call_soon_threadsafe"), (settle,)) {
                 // The loop is closed: nobody is left awaiting these futures.
@@ -223,10 +228,69 @@ impl Answers {
     }
 }
 
+/// Futures of one loop with their outcomes.
+type Settlements = Vec<(Py<PyAny>, Outcome)>;
+
+/// Where a worker leaves the answers for an asyncio loop whose thread is waiting in
+/// `submit_future` (lending the GIL): that thread settles them when it takes the GIL back,
+/// so the answer needs no `call_soon_threadsafe` (a self-pipe write) and no loop turn to
+/// read it. One waiting loop at a time; others are answered the usual way.
+#[derive(Default)]
+struct Handover {
+    slot: Mutex<Slot>,
+}
+
+#[derive(Default)]
+enum Slot {
+    #[default]
+    Idle,
+    /// The thread of the loop at this address waits.
+    Waiting(usize),
+    Delivered(Settlements),
+}
+
+impl Handover {
+    fn lock(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks the thread of loop `lp` as waiting; false if another loop's thread is.
+    fn begin(&self, lp: &Py<PyAny>) -> bool {
+        let mut slot = self.lock();
+        match *slot {
+            Slot::Idle => {
+                *slot = Slot::Waiting(lp.as_ptr() as usize);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Leaves `futs` for the waiting thread of `lp`, or gives them back to be sent.
+    fn deliver(&self, lp: &Py<PyAny>, futs: Settlements) -> Option<Settlements> {
+        let mut slot = self.lock();
+        match *slot {
+            Slot::Waiting(waiting) if waiting == lp.as_ptr() as usize => {
+                *slot = Slot::Delivered(futs);
+                None
+            }
+            _ => Some(futs),
+        }
+    }
+
+    /// Ends the wait begun by `begin`: what was delivered meanwhile.
+    fn end(&self) -> Option<Settlements> {
+        match std::mem::take(&mut *self.lock()) {
+            Slot::Delivered(futs) => Some(futs),
+            _ => None,
+        }
+    }
+}
+
 /// Runs on an asyncio loop: settles the futures of one batch.
 #[pyclass(module = "vlmserve._core")]
 struct Settle {
-    futs: Vec<(Py<PyAny>, Outcome)>,
+    futs: Settlements,
 }
 
 #[pymethods]
@@ -263,6 +327,26 @@ struct PyRunner {
     func: Py<PyAny>,
     /// `on_batch(size, cost, queue_waits_s, ok, failed, expired, cancelled)`, once per batch.
     on_batch: Option<Py<PyAny>>,
+    /// GIL turns finished (counted once the GIL is released), for [`hand_over_gil`].
+    turns: AtomicU64,
+    handover: Handover,
+}
+
+/// How long an asyncio caller, its request due at once on an awake worker, lends that
+/// worker the GIL. Without it the worker sleeps on the GIL until the loop thread blocks in
+/// its selector, and the loop later sleeps on it again while the worker finishes: two
+/// thread wakeups of tens of microseconds each (more on a VM). With it, a short batch runs
+/// in the gap and the loop goes on without having slept; a long one costs the loop at most
+/// this much spinning before it waits for the GIL as it would have anyway.
+const HANDOVER: Duration = Duration::from_micros(50);
+
+/// Spins (call with the GIL released) until the runner has finished a GIL turn after the
+/// `seen`-th, or [`HANDOVER`] has passed.
+fn hand_over_gil(turns: &AtomicU64, seen: u64) {
+    let end = Instant::now() + HANDOVER;
+    while turns.load(Ordering::Acquire) == seen && Instant::now() < end {
+        std::thread::yield_now(); // let the worker run if it shares this core
+    }
 }
 
 impl PyRunner {
@@ -297,7 +381,7 @@ impl PyRunner {
                 answers.answer(py, entry.payload.target, outcome);
             }
         }
-        answers.send(py);
+        answers.send(py, &self.handover);
         self.report(py, size, cost, waits, &tally);
     }
 
@@ -371,6 +455,7 @@ impl Runner<Request> for PyRunner {
                 next = more();
             }
         });
+        self.turns.fetch_add(1, Ordering::AcqRel);
         if ran.is_none() {
             log::debug!("vlmserve batcher: interpreter shutting down; batch dropped");
         }
@@ -388,7 +473,7 @@ impl Runner<Request> for PyRunner {
             for entry in entries {
                 answers.answer(py, entry.payload.target, Err(exc.clone_ref(py)));
             }
-            answers.send(py);
+            answers.send(py, &self.handover);
             self.report(py, 0, 0, Vec::new(), &tally);
         });
         if handled.is_none() {
@@ -438,6 +523,11 @@ type Core = Batcher<Request>;
 #[pyclass(name = "Batcher", module = "vlmserve._core", frozen)]
 pub struct PyBatcher {
     core: Arc<Core>,
+    runner: Arc<PyRunner>,
+    /// Whether `submit_future` may lend the GIL to a worker (see [`HANDOVER`]); off for a
+    /// batch function that needs the caller's event loop (an async one run through
+    /// `run_coroutine_threadsafe`), which the loop would only delay by spinning.
+    lend_gil: bool,
 }
 
 impl PyBatcher {
@@ -491,7 +581,7 @@ impl PyBatcher {
 impl PyBatcher {
     #[new]
     #[pyo3(signature = (func, *, max_batch_size=32, max_batch_cost=None, max_delay_ms=5.0,
-        max_queue=10_000, workers=1, priority_aging_ms=None, on_batch=None))]
+        max_queue=10_000, workers=1, priority_aging_ms=None, on_batch=None, lend_gil=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         func: Py<PyAny>,
@@ -502,6 +592,7 @@ impl PyBatcher {
         workers: usize,
         priority_aging_ms: Option<f64>,
         on_batch: Option<Py<PyAny>>,
+        lend_gil: bool,
     ) -> PyResult<Self> {
         let limits = Limits {
             max_batch_size,
@@ -516,16 +607,26 @@ impl PyBatcher {
             max_queue,
             workers,
         };
-        let runner = Arc::new(PyRunner { func, on_batch });
+        let runner = Arc::new(PyRunner {
+            func,
+            on_batch,
+            turns: AtomicU64::new(0),
+            handover: Handover::default(),
+        });
+        let core = Batcher::start(config, Arc::clone(&runner) as Arc<dyn Runner<Request>>)?;
         Ok(PyBatcher {
-            core: Arc::new(Batcher::start(config, runner)?),
+            core: Arc::new(core),
+            runner,
+            lend_gil,
         })
     }
 
     /// Queues one request answered on the asyncio future `fut` of loop `lp`; returns its id.
     #[pyo3(signature = (item, fut, lp, cost=1, priority=0, deadline_s=None))]
+    #[allow(clippy::too_many_arguments)]
     fn submit_future(
         &self,
+        py: Python<'_>,
         item: Py<PyAny>,
         fut: Py<PyAny>,
         lp: Py<PyAny>,
@@ -533,13 +634,25 @@ impl PyBatcher {
         priority: i32,
         deadline_s: Option<f64>,
     ) -> PyResult<u64> {
+        let (cost, deadline) = (cost_of(cost)?, deadline(deadline_s)?);
+        let handover = &self.runner.handover;
+        // Claimed before the submit, so a worker that takes the request at once finds it.
+        let waiting = self.lend_gil && handover.begin(&lp);
         let request = Request {
             item,
             target: Target::Future { fut, lp },
         };
-        Ok(self
-            .core
-            .submit(request, cost_of(cost)?, priority, deadline(deadline_s)?)?)
+        let seen = self.runner.turns.load(Ordering::Acquire);
+        let submitted = self.core.submit_hot(request, cost, priority, deadline);
+        if self.lend_gil && matches!(submitted, Ok((_, true))) {
+            py.detach(|| hand_over_gil(&self.runner.turns, seen));
+        }
+        if waiting {
+            if let Some(futs) = handover.end() {
+                Settle { futs }.__call__(py);
+            }
+        }
+        Ok(submitted?.0)
     }
 
     /// Queues `items`; `fut` gets the list of results. Returns `(first id, count)`.
