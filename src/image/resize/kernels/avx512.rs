@@ -58,7 +58,8 @@ const CHUNK_TAPS: usize = 16;
 /// 48 source bytes and `vpermb` gathers them so that 32-bit lane `4 * g + ch` holds channel
 /// `ch` of taps `4g .. 4g + 4`; three `vpdpbusd` with the digit weights give per-lane sums,
 /// and the four 128-bit lanes of four output pixels are summed together by one shared
-/// transpose-and-add, leaving (R, G, B, 0) of four consecutive pixels.
+/// transpose-and-add, leaving (R, G, B, 0) of four consecutive pixels. Small tap counts
+/// pack two or four output pixels into each vector instead (see [`Mode`]).
 ///
 /// # Safety
 /// The CPU must support AVX-512 F, BW, VL, VBMI and VNNI (checked by `Backend::detect`).
@@ -81,25 +82,49 @@ pub(in super::super) unsafe fn horizontal(
     };
     // Up to 32 taps (bicubic down to 1/8, bilinear to 1/16) the chunk count is a constant,
     // so each pixel's loads and products unroll into straight-line code.
-    match (table.pair, chunks) {
-        (true, _) => h.all_rows::<1, true>(dst),
-        (false, 1) => h.all_rows::<1, false>(dst),
-        (false, 2) => h.all_rows::<2, false>(dst),
-        _ => h.all_rows::<0, false>(dst),
+    match (table.mode, chunks) {
+        (Mode::Pair, _) => h.all_rows::<1, PAIR>(dst),
+        (Mode::Quad, 3) => h.all_rows::<3, QUAD>(dst),
+        (Mode::Quad, 4) => h.all_rows::<4, QUAD>(dst),
+        (Mode::Quad, 5) => h.all_rows::<5, QUAD>(dst),
+        (Mode::Quad, 6) => h.all_rows::<6, QUAD>(dst),
+        (Mode::Quad, _) => h.all_rows::<0, QUAD>(dst),
+        (Mode::Single, 1) => h.all_rows::<1, SINGLE>(dst),
+        (Mode::Single, 2) => h.all_rows::<2, SINGLE>(dst),
+        (Mode::Single, _) => h.all_rows::<0, SINGLE>(dst),
     }
 }
 
+/// How output pixels share the 512-bit vectors of the horizontal pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// One output pixel per vector, 16 taps per chunk (four lanes of four taps), the four
+    /// lanes summed by [`reduce4`].
+    Single,
+    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): for small tap
+    /// counts (upscaling, mild downscaling) this halves the products and the reduction.
+    Pair,
+    /// Four output pixels per vector, one per 128-bit lane, four taps each: chunk `j` holds
+    /// taps `4j .. 4j + 4` of all four pixels, so the chunks' sums add up lane by lane with
+    /// no cross-lane reduction, and no tap slot is wasted beyond `ksize` rounded up to 4
+    /// (12 taps: 3 vectors per four pixels instead of 4, and no transpose).
+    Quad,
+}
+
+// `Mode` as const generic parameters of the kernel body.
+const SINGLE: u8 = 0;
+const PAIR: u8 = 1;
+const QUAD: u8 = 2;
+
 /// Horizontal weights in the lane layout of the `vpermb` gather.
 pub(in super::super) struct HTable {
-    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): for small
-    /// tap counts (upscaling, mild downscaling) this halves the products and the reduction.
-    pair: bool,
+    mode: Mode,
     chunks: usize,
-    /// Per slot (output pixel, or pixel pair) and chunk: the three digit weight vectors
-    /// (zero for taps past `ksize` and for the unused fourth channel).
+    /// Per slot (output pixel, pixel pair or pixel quad) and chunk: the three digit weight
+    /// vectors (zero for taps past `ksize` and for the unused fourth channel).
     w: Vec<[[i8; 64]; 3]>,
-    /// Pair mode, per pair: the gather index, whose upper half is offset to the second
-    /// pixel's window (both windows lie within one 64-byte load).
+    /// Pair and quad modes, per slot: the gather index, whose lanes are offset to each
+    /// pixel's window (all windows lie within one 64-byte load per chunk).
     idx: Vec<[i8; 64]>,
 }
 
@@ -120,6 +145,35 @@ fn gather_index(lane_tap: impl Fn(usize) -> usize) -> [i8; 64] {
 pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
     let n = c.out_size;
     let pair = c.ksize <= 8 && (0..n / 2).all(|j| c.start[2 * j + 1] - c.start[2 * j] + 8 <= 21);
+    // Quad chunk j of pixels 4q .. 4q + 4 loads 64 bytes from tap 4j of pixel 4q; the last
+    // pixel's four taps must end inside it: 3 * (diff + 4) <= 64.
+    let quad = !pair
+        && (0..n.div_ceil(4)).all(|q| c.start[(4 * q + 3).min(n - 1)] - c.start[4 * q] + 4 <= 21);
+    if quad {
+        let chunks = c.ksize.div_ceil(4);
+        let slots = n.div_ceil(4);
+        let mut w = vec![[[0i8; 64]; 3]; slots * chunks];
+        let mut idx = Vec::with_capacity(slots);
+        for (q, wq) in w.chunks_exact_mut(chunks).enumerate() {
+            let px: [usize; 4] = std::array::from_fn(|p| (4 * q + p).min(n - 1));
+            idx.push(gather_index(|lane| c.start[px[lane]] - c.start[px[0]]));
+            for (lane, &x) in px.iter().enumerate() {
+                for (t, &k) in c.taps(x).iter().enumerate() {
+                    for (dd, v) in digits(k).into_iter().enumerate() {
+                        for ch in 0..3 {
+                            wq[t / 4][dd][lane * 16 + ch * 4 + t % 4] = v;
+                        }
+                    }
+                }
+            }
+        }
+        return HTable {
+            mode: Mode::Quad,
+            chunks,
+            w,
+            idx,
+        };
+    }
     if pair {
         let slots = n.div_ceil(2);
         let mut w = vec![[[0i8; 64]; 3]; slots];
@@ -140,7 +194,7 @@ pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
             }
         }
         return HTable {
-            pair,
+            mode: Mode::Pair,
             chunks: 1,
             w,
             idx,
@@ -159,7 +213,7 @@ pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
         }
     }
     HTable {
-        pair,
+        mode: Mode::Single,
         chunks,
         w,
         idx: Vec::new(),
@@ -179,24 +233,24 @@ impl Horizontal<'_> {
     /// Every row of `dst`, four at a time (sharing each weight load and the per-pixel
     /// bookkeeping), then the rest one by one.
     #[inline(always)]
-    unsafe fn all_rows<const CH: usize, const PAIR: bool>(&self, dst: &mut [u8]) {
+    unsafe fn all_rows<const CH: usize, const MODE: u8>(&self, dst: &mut [u8]) {
         let rows = dst.len() / (self.c.out_size * 3);
         let mut y = 0;
         while y + 4 <= rows {
-            self.rows::<4, CH, PAIR>(y, dst);
+            self.rows::<4, CH, MODE>(y, dst);
             y += 4;
         }
         while y < rows {
-            self.rows::<1, CH, PAIR>(y, dst);
+            self.rows::<1, CH, MODE>(y, dst);
             y += 1;
         }
     }
 
     /// Per-lane sums of table slot `slot` (window at byte `off` of each row) for rows
     /// `y0 .. y0 + R`, before the lane reduction and rounding. `CH` is the chunk count, or
-    /// 0 for "`self.chunks`, looped".
+    /// 0 for "`self.chunks`, looped"; chunk j is loaded from byte `off + j * STEP`.
     #[inline(always)]
-    unsafe fn pixel<const R: usize, const CH: usize>(
+    unsafe fn pixel<const R: usize, const CH: usize, const STEP: usize>(
         &self,
         y0: usize,
         slot: usize,
@@ -205,9 +259,9 @@ impl Horizontal<'_> {
     ) -> [__m512i; R] {
         let zero = _mm512_setzero_si512();
         let k = &self.table[slot * self.chunks..][..self.chunks];
-        // Inside the row: start + ksize <= in_w and chunk j starts at tap 16j < ksize, so
-        // every `at` is within `src`.
-        let at = |r: usize, j: usize| (y0 + r) * self.in_len + off + j * CHUNK_TAPS * 3;
+        // Inside the row: start + ksize <= in_w and chunk j starts at tap STEP / 3 * j <
+        // ksize of the slot's first pixel, so every `at` is within `src`.
+        let at = |r: usize, j: usize| (y0 + r) * self.in_len + off + j * STEP;
         // SAFETY (both closures): 64-byte unaligned loads from 64-byte arrays / `load64`.
         let weight = |j: usize, d: usize| _mm512_loadu_si512(k[j][d].as_ptr() as *const _);
         let gathered =
@@ -251,7 +305,7 @@ impl Horizontal<'_> {
     /// Rows `y0 .. y0 + R`, four output pixels at a time.
     // Inlined into the `#[target_feature]` entry point, which enables AVX-512 for it.
     #[inline(always)]
-    unsafe fn rows<const R: usize, const CH: usize, const PAIR: bool>(
+    unsafe fn rows<const R: usize, const CH: usize, const MODE: u8>(
         &self,
         y0: usize,
         dst: &mut [u8],
@@ -270,11 +324,15 @@ impl Horizontal<'_> {
             let n = (out_w - xx).min(4);
             // Lane i of v[r]: (R, G, B, 0) sums of pixel xx + i. Missing pixels at the row
             // end repeat the last one; they are not stored.
-            let v: [__m512i; R] = if PAIR {
+            let v: [__m512i; R] = if MODE == QUAD {
+                let slot = xx / 4;
+                let off = self.c.start[xx] * 3;
+                self.pixel::<R, CH, 12>(y0, slot, off, load_idx(&self.idx[slot]))
+            } else if MODE == PAIR {
                 let [a, b]: [[__m512i; R]; 2] = std::array::from_fn(|q| {
                     let slot = (xx / 2 + q).min(self.idx.len() - 1);
                     let off = self.c.start[2 * slot] * 3;
-                    self.pixel::<R, 1>(y0, slot, off, load_idx(&self.idx[slot]))
+                    self.pixel::<R, 1, { CHUNK_TAPS * 3 }>(y0, slot, off, load_idx(&self.idx[slot]))
                 });
                 // [a0 + a1, a2 + a3, b0 + b1, b2 + b3].
                 std::array::from_fn(|r| {
@@ -286,7 +344,7 @@ impl Horizontal<'_> {
             } else {
                 let [p0, p1, p2, p3]: [[__m512i; R]; 4] = std::array::from_fn(|p| {
                     let x = (xx + p).min(out_w - 1);
-                    self.pixel::<R, CH>(y0, x, self.c.start[x] * 3, gather)
+                    self.pixel::<R, CH, { CHUNK_TAPS * 3 }>(y0, x, self.c.start[x] * 3, gather)
                 });
                 std::array::from_fn(|r| reduce4([p0[r], p1[r], p2[r], p3[r]]))
             };
