@@ -84,6 +84,8 @@ pub(in super::super) unsafe fn horizontal(
     // so each pixel's loads and products unroll into straight-line code.
     match (table.mode, chunks) {
         (Mode::Pair, _) => h.all_rows::<1, PAIR>(dst),
+        (Mode::Quad, 1) => h.all_rows::<1, QUAD>(dst),
+        (Mode::Quad, 2) => h.all_rows::<2, QUAD>(dst),
         (Mode::Quad, 3) => h.all_rows::<3, QUAD>(dst),
         (Mode::Quad, 4) => h.all_rows::<4, QUAD>(dst),
         (Mode::Quad, 5) => h.all_rows::<5, QUAD>(dst),
@@ -101,13 +103,14 @@ enum Mode {
     /// One output pixel per vector, 16 taps per chunk (four lanes of four taps), the four
     /// lanes summed by [`reduce4`].
     Single,
-    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): for small tap
-    /// counts (upscaling, mild downscaling) this halves the products and the reduction.
+    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): the fallback
+    /// for few taps that are spread too far apart for [`Mode::Quad`] (BOX at large scales).
     Pair,
     /// Four output pixels per vector, one per 128-bit lane, four taps each: chunk `j` holds
     /// taps `4j .. 4j + 4` of all four pixels, so the chunks' sums add up lane by lane with
     /// no cross-lane reduction, and no tap slot is wasted beyond `ksize` rounded up to 4
-    /// (12 taps: 3 vectors per four pixels instead of 4, and no transpose).
+    /// (12 taps: 3 vectors per four pixels instead of 4, and no transpose; 4 taps, as in
+    /// bicubic upscaling: 1 vector instead of 2). Used wherever the windows fit.
     Quad,
 }
 
@@ -147,8 +150,8 @@ pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
     let pair = c.ksize <= 8 && (0..n / 2).all(|j| c.start[2 * j + 1] - c.start[2 * j] + 8 <= 21);
     // Quad chunk j of pixels 4q .. 4q + 4 loads 64 bytes from tap 4j of pixel 4q; the last
     // pixel's four taps must end inside it: 3 * (diff + 4) <= 64.
-    let quad = !pair
-        && (0..n.div_ceil(4)).all(|q| c.start[(4 * q + 3).min(n - 1)] - c.start[4 * q] + 4 <= 21);
+    let quad =
+        (0..n.div_ceil(4)).all(|q| c.start[(4 * q + 3).min(n - 1)] - c.start[4 * q] + 4 <= 21);
     if quad {
         let chunks = c.ksize.div_ceil(4);
         let slots = n.div_ceil(4);
