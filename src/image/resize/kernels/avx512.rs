@@ -11,6 +11,7 @@
 //! 16-bit (hi/lo split, two taps per lane) kernels, with no widening of the pixels.
 
 use super::super::coeffs::{Coeffs, HALF, PRECISION_BITS};
+use super::Out;
 use std::arch::x86_64::*;
 
 /// Balanced base-256 digits of a weight, least significant first.
@@ -69,7 +70,7 @@ pub(in super::super) unsafe fn horizontal(
     in_w: usize,
     c: &Coeffs,
     table: &HTable,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let chunks = table.chunks;
     let h = Horizontal {
@@ -236,7 +237,7 @@ impl Horizontal<'_> {
     /// Every row of `dst`, four at a time (sharing each weight load and the per-pixel
     /// bookkeeping), then the rest one by one.
     #[inline(always)]
-    unsafe fn all_rows<const CH: usize, const MODE: u8>(&self, dst: &mut [u8]) {
+    unsafe fn all_rows<const CH: usize, const MODE: u8>(&self, dst: &mut [Out]) {
         let rows = dst.len() / (self.c.out_size * 3);
         let mut y = 0;
         while y + 4 <= rows {
@@ -311,7 +312,7 @@ impl Horizontal<'_> {
     unsafe fn rows<const R: usize, const CH: usize, const MODE: u8>(
         &self,
         y0: usize,
-        dst: &mut [u8],
+        dst: &mut [Out],
     ) {
         // SAFETY: 64-byte unaligned loads from 64-byte arrays.
         let load_idx = |idx: &[i8; 64]| _mm512_loadu_si512(idx.as_ptr() as *const _);
@@ -400,7 +401,7 @@ pub(in super::super) unsafe fn vertical(
     row_offset: usize,
     c: &Coeffs,
     y0: usize,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let groups = c.ksize.div_ceil(4);
     // Per group of four taps: the source rows' byte offsets and the digit weights as
