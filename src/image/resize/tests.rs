@@ -280,11 +280,13 @@ fn resize_into_reuses_buffers() {
 #[test]
 fn horizontal_tap_layouts_match_reference() {
     // Horizontal-only shrinks of one width to tap counts from 4 to 31: the AVX-512 pass
-    // packs quads (4-pixel spans that fit one load; fixed and looped chunk counts), pairs
+    // packs five or four pixels (spans that fit one load; fixed and looped chunk counts), pairs
     // (<= 8 taps spread wider, BOX) or single pixels per vector. Odd row counts cover the
-    // one-row tail and widths not divisible by 4 the partial last group.
+    // one-row tail and widths not divisible by 4 or 5 the partial last group.
     let src = noise(400, 7, 11);
-    for w in [399, 250, 171, 150, 130, 113, 101, 90, 83, 79, 70, 61, 53] {
+    for w in [
+        399, 250, 171, 150, 130, 113, 101, 90, 83, 79, 73, 70, 61, 53,
+    ] {
         for f in [
             Filter::Bicubic,
             Filter::Lanczos,

@@ -85,10 +85,13 @@ pub(in super::super) unsafe fn horizontal(
     // so each pixel's loads and products unroll into straight-line code.
     match (table.mode, chunks) {
         (Mode::Pair, _) => h.all_rows::<1, PAIR>(dst),
-        (Mode::Quad, 1) => h.all_rows::<1, QUAD>(dst),
+        (Mode::Penta, 1) => h.all_rows::<1, PENTA>(dst),
+        (Mode::Penta, 2) => h.all_rows::<2, PENTA>(dst),
+        (Mode::Penta, 3) => h.all_rows::<3, PENTA>(dst),
+        (Mode::Penta, 4) => h.all_rows::<4, PENTA>(dst),
+        (Mode::Penta, _) => h.all_rows::<0, PENTA>(dst),
         (Mode::Quad, 2) => h.all_rows::<2, QUAD>(dst),
         (Mode::Quad, 3) => h.all_rows::<3, QUAD>(dst),
-        (Mode::Quad, 4) => h.all_rows::<4, QUAD>(dst),
         (Mode::Quad, 5) => h.all_rows::<5, QUAD>(dst),
         (Mode::Quad, 6) => h.all_rows::<6, QUAD>(dst),
         (Mode::Quad, _) => h.all_rows::<0, QUAD>(dst),
@@ -111,14 +114,20 @@ enum Mode {
     /// taps `4j .. 4j + 4` of all four pixels, so the chunks' sums add up lane by lane with
     /// no cross-lane reduction, and no tap slot is wasted beyond `ksize` rounded up to 4
     /// (12 taps: 3 vectors per four pixels instead of 4, and no transpose; 4 taps, as in
-    /// bicubic upscaling: 1 vector instead of 2). Used wherever the windows fit.
+    /// bicubic upscaling: 1 vector instead of 2). Used where four windows fit one load
+    /// but five do not.
     Quad,
+    /// [`Mode::Quad`] with a fifth pixel in the fourth 32-bit lanes of lanes 0-2: five
+    /// output pixels per vector set (12 taps: 3 vectors per five pixels), where five
+    /// consecutive windows fit one load.
+    Penta,
 }
 
 // `Mode` as const generic parameters of the kernel body.
 const SINGLE: u8 = 0;
 const PAIR: u8 = 1;
 const QUAD: u8 = 2;
+const PENTA: u8 = 3;
 
 /// Horizontal weights in the lane layout of the `vpermb` gather.
 pub(in super::super) struct HTable {
@@ -134,6 +143,19 @@ pub(in super::super) struct HTable {
 
 /// `vpermb` index: byte 16L + 4ch + b <- source byte 3 * (first tap of lane L + b) + ch;
 /// the unused fourth channel reads byte 0 (its weights are zero).
+/// Quad and penta modes: the (pixel of the slot, channel) whose four taps 32-bit lane
+/// `dword` sums. Lane `4L + ch` holds channel `ch` of pixel `L`; in penta mode the fourth
+/// dword of lanes 0-2 holds the fifth pixel's channels, otherwise it is unused (`None`:
+/// gathers byte 0 with zero weights).
+fn packed_dword(per: usize, dword: usize) -> Option<(usize, usize)> {
+    let (lane, ch) = (dword / 4, dword % 4);
+    match (ch, per) {
+        (0..=2, _) => Some((lane, ch)),
+        (3, 5) if lane < 3 => Some((4, lane)),
+        _ => None,
+    }
+}
+
 fn gather_index(lane_tap: impl Fn(usize) -> usize) -> [i8; 64] {
     let mut idx = [0i8; 64];
     for lane in 0..4 {
@@ -149,30 +171,39 @@ fn gather_index(lane_tap: impl Fn(usize) -> usize) -> [i8; 64] {
 pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
     let n = c.out_size;
     let pair = c.ksize <= 8 && (0..n / 2).all(|j| c.start[2 * j + 1] - c.start[2 * j] + 8 <= 21);
-    // Quad chunk j of pixels 4q .. 4q + 4 loads 64 bytes from tap 4j of pixel 4q; the last
-    // pixel's four taps must end inside it: 3 * (diff + 4) <= 64.
-    let quad =
-        (0..n.div_ceil(4)).all(|q| c.start[(4 * q + 3).min(n - 1)] - c.start[4 * q] + 4 <= 21);
-    if quad {
+    // Quad / penta chunk j of pixels per * q .. per * (q + 1) loads 64 bytes from tap 4j of
+    // the slot's first pixel; the last pixel's four taps must end inside it:
+    // 3 * (diff + 4) <= 64.
+    let fits = |per: usize| {
+        (0..n.div_ceil(per))
+            .all(|q| c.start[(per * q + per - 1).min(n - 1)] - c.start[per * q] + 4 <= 21)
+    };
+    for (mode, per) in [(Mode::Penta, 5), (Mode::Quad, 4)] {
+        if !fits(per) {
+            continue;
+        }
         let chunks = c.ksize.div_ceil(4);
-        let slots = n.div_ceil(4);
+        let slots = n.div_ceil(per);
         let mut w = vec![[[0i8; 64]; 3]; slots * chunks];
         let mut idx = Vec::with_capacity(slots);
         for (q, wq) in w.chunks_exact_mut(chunks).enumerate() {
-            let px: [usize; 4] = std::array::from_fn(|p| (4 * q + p).min(n - 1));
-            idx.push(gather_index(|lane| c.start[px[lane]] - c.start[px[0]]));
-            for (lane, &x) in px.iter().enumerate() {
+            let px = |p: usize| (per * q + p).min(n - 1);
+            let mut ix = [0i8; 64];
+            for (dword, (p, ch)) in (0..16).filter_map(|i| Some((i, packed_dword(per, i)?))) {
+                let (x, tap0) = (px(p), c.start[px(0)]);
+                for b in 0..4 {
+                    ix[4 * dword + b] = (3 * (c.start[x] - tap0 + b) + ch) as i8;
+                }
                 for (t, &k) in c.taps(x).iter().enumerate() {
                     for (dd, v) in digits(k).into_iter().enumerate() {
-                        for ch in 0..3 {
-                            wq[t / 4][dd][lane * 16 + ch * 4 + t % 4] = v;
-                        }
+                        wq[t / 4][dd][4 * dword + t % 4] = v;
                     }
                 }
             }
+            idx.push(ix);
         }
         return HTable {
-            mode: Mode::Quad,
+            mode,
             chunks,
             w,
             idx,
@@ -235,8 +266,14 @@ struct Horizontal<'a> {
 
 impl Horizontal<'_> {
     /// Every row of `dst`, four at a time (sharing each weight load and the per-pixel
-    /// bookkeeping), then the rest one by one.
-    #[inline(always)]
+    /// bookkeeping), then the rest one by one. A function of its own per layout (not
+    /// inlined into the dispatch), so each instantiation stays small enough for LLVM to
+    /// inline the intrinsics and array helpers into it.
+    ///
+    /// # Safety
+    /// As [`horizontal`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vnni")]
+    #[inline(never)]
     unsafe fn all_rows<const CH: usize, const MODE: u8>(&self, dst: &mut [Out]) {
         let rows = dst.len() / (self.c.out_size * 3);
         let mut y = 0;
@@ -274,9 +311,16 @@ impl Horizontal<'_> {
         if CH > 0 {
             // Horner over the digits, `((S2 << 8) + S1) << 8 + S0`, accumulating straight
             // into one register per row.
-            let w: [[__m512i; 3]; CH] = std::array::from_fn(|j| [0, 1, 2].map(|d| weight(j, d)));
+            // Plain loops rather than `array::from_fn`, which LLVM may leave out of line.
+            let mut w = [[zero; 3]; CH];
+            for (j, w) in w.iter_mut().enumerate() {
+                *w = [0, 1, 2].map(|d| weight(j, d));
+            }
             for (r, o) in out.iter_mut().enumerate() {
-                let px: [__m512i; CH] = std::array::from_fn(|j| gathered(r, j));
+                let mut px = [zero; CH];
+                for (j, p) in px.iter_mut().enumerate() {
+                    *p = gathered(r, j);
+                }
                 let mut a = zero;
                 for d in (0..3).rev() {
                     if d < 2 {
@@ -317,19 +361,25 @@ impl Horizontal<'_> {
         // SAFETY: 64-byte unaligned loads from 64-byte arrays.
         let load_idx = |idx: &[i8; 64]| _mm512_loadu_si512(idx.as_ptr() as *const _);
         let gather = load_idx(&gather_index(|lane| 4 * lane));
-        // (R G B 0) x 4 -> 12 packed bytes.
-        let compact = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+        // (R G B 0) x 4 -> 12 packed bytes; penta: (R G B x) x 4 with the fifth pixel's
+        // channels in the x bytes -> 15 packed bytes.
+        let compact = if MODE == PENTA {
+            _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, -1)
+        } else {
+            _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1)
+        };
+        let per = if MODE == PENTA { 5 } else { 4 };
         let half = _mm512_set1_epi32(HALF);
         let zero = _mm512_setzero_si512();
         let out_w = self.c.out_size;
         let out_len = out_w * 3;
         let mut xx = 0;
         while xx < out_w {
-            let n = (out_w - xx).min(4);
+            let n = (out_w - xx).min(per);
             // Lane i of v[r]: (R, G, B, 0) sums of pixel xx + i. Missing pixels at the row
             // end repeat the last one; they are not stored.
-            let v: [__m512i; R] = if MODE == QUAD {
-                let slot = xx / 4;
+            let v: [__m512i; R] = if MODE == QUAD || MODE == PENTA {
+                let slot = xx / per;
                 let off = self.c.start[xx] * 3;
                 self.pixel::<R, CH, 12>(y0, slot, off, load_idx(&self.idx[slot]))
             } else if MODE == PAIR {
@@ -362,7 +412,7 @@ impl Horizontal<'_> {
                 // SAFETY: stores exactly n * 3 bytes, the length of `out`.
                 _mm_mask_storeu_epi8(out.as_mut_ptr() as *mut i8, (1u16 << (n * 3)) - 1, b);
             }
-            xx += 4;
+            xx += per;
         }
     }
 }
