@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 use crate::image::{RgbImage, RgbRef};
 
 pub use coeffs::Coeffs;
-use kernels::Backend;
+use kernels::{as_out, put, Backend, Out};
+use std::mem::MaybeUninit;
 
 /// Pillow's resampling filters (`PIL.Image.Resampling`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,8 +33,22 @@ pub enum Filter {
 /// `Image.resize((width, height), filter)` of Pillow 13.0 on an RGB image, bit-exact.
 pub fn resize(src: RgbRef<'_>, width: usize, height: usize, filter: Filter) -> Result<RgbImage> {
     check_sizes(&src, width, height)?;
-    let mut pixels = vec![0u8; width * height * 3];
-    resize_impl(Backend::detect(), src, width, height, filter, &mut pixels);
+    let len = width * height * 3;
+    // Not zeroed first: the passes write every byte.
+    let mut pixels = Vec::with_capacity(len);
+    resize_impl(
+        Backend::detect(),
+        src,
+        width,
+        height,
+        filter,
+        &mut pixels.spare_capacity_mut()[..len],
+    );
+    // SAFETY: `resize_impl` writes all of `dst`: the copy and NEAREST write every pixel of
+    // every row, and the convolution passes every byte of every output row (each row is in
+    // exactly one strip, each pass stores every pixel of a row). Tested against buffers of
+    // different prior contents by `writes_every_byte`.
+    unsafe { pixels.set_len(len) };
     Ok(RgbImage::new(width, height, pixels))
 }
 
@@ -54,7 +69,7 @@ pub fn resize_into(
             width * height * 3
         )));
     }
-    resize_impl(Backend::detect(), src, width, height, filter, dst);
+    resize_impl(Backend::detect(), src, width, height, filter, as_out(dst));
     Ok(())
 }
 
@@ -94,12 +109,12 @@ fn resize_impl(
     width: usize,
     height: usize,
     filter: Filter,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let (in_w, in_h) = (src.width, src.height);
     if in_w == width && in_h == height {
         // Pillow returns a copy.
-        dst.copy_from_slice(src.pixels);
+        put(dst, src.pixels);
         return;
     }
     if filter == Filter::Nearest {
@@ -138,7 +153,7 @@ fn vertical_then_horizontal(
     src: RgbRef<'_>,
     vc: &Coeffs,
     hc: &Coeffs,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let in_len = src.width * 3;
     let out_len = hc.out_size * 3;
@@ -148,7 +163,7 @@ fn vertical_then_horizontal(
     for (i, out) in dst.chunks_mut(out_len * strip).enumerate() {
         let rows = out.len() / out_len;
         let tmp = &mut tmp[..rows * in_len];
-        kernels::vertical(backend, src.pixels, in_len, 0, vc, i * strip, tmp);
+        kernels::vertical(backend, src.pixels, in_len, 0, vc, i * strip, as_out(tmp));
         hpass.run(tmp, src.width, out);
     }
 }
@@ -163,7 +178,7 @@ fn horizontal_then_vertical(
     src: RgbRef<'_>,
     vc: &Coeffs,
     hc: &Coeffs,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let in_len = src.width * 3;
     let out_len = hc.out_size * 3;
@@ -193,7 +208,7 @@ fn horizontal_then_vertical(
         hpass.run(
             &src.pixels[fresh.start * in_len..fresh.end * in_len],
             src.width,
-            &mut tmp[keep * out_len..(hi - lo) * out_len],
+            as_out(&mut tmp[keep * out_len..(hi - lo) * out_len]),
         );
         (held0, held1) = (lo, hi);
         kernels::vertical(
@@ -212,7 +227,7 @@ fn horizontal_then_vertical(
 /// NEAREST: Pillow's `resize` routes it through `ImagingScaleAffine`, which steps the source
 /// coordinate by repeated f64 addition (not multiplication) and truncates; the accumulated
 /// rounding decides which pixel is picked, so it is reproduced step for step.
-fn nearest(src: RgbRef<'_>, width: usize, height: usize, dst: &mut [u8]) {
+fn nearest(src: RgbRef<'_>, width: usize, height: usize, dst: &mut [Out]) {
     let (in_w, in_h) = (src.width, src.height);
     // `a[0] = (double)(box[2] - box[0]) / xsize` with float box edges.
     let ax = f64::from(in_w as f32) / width as f64;
@@ -237,14 +252,14 @@ fn nearest(src: RgbRef<'_>, width: usize, height: usize, dst: &mut [u8]) {
         yo += ay;
         if yi < 0 || yi as usize >= in_h {
             // Pillow fills rows without a source with zeros.
-            out.fill(0);
+            out.fill(MaybeUninit::new(0));
             continue;
         }
         let row = src.row(yi as usize);
         for (o, xi) in out.chunks_exact_mut(3).zip(&xtab) {
             match xi {
-                Some(xi) => o.copy_from_slice(&row[xi * 3..xi * 3 + 3]),
-                None => o.fill(0),
+                Some(xi) => put(o, &row[xi * 3..xi * 3 + 3]),
+                None => o.fill(MaybeUninit::new(0)),
             }
         }
     }

@@ -7,6 +7,29 @@
 //! `target-cpu=native`) while modern x86 CPUs get the wide code paths.
 
 use super::coeffs::{Coeffs, HALF, PRECISION_BITS};
+use std::mem::MaybeUninit;
+
+/// An output byte. The passes write into possibly uninitialized buffers (the final image
+/// is not zeroed first) and never read what they write; every writer in this module
+/// stores initialized bytes only.
+pub(crate) type Out = MaybeUninit<u8>;
+
+/// `dst.copy_from_slice(src)` for output bytes.
+#[inline(always)]
+pub(crate) fn put(dst: &mut [Out], src: &[u8]) {
+    assert_eq!(dst.len(), src.len());
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = MaybeUninit::new(s);
+    }
+}
+
+/// An initialized buffer as output bytes, for a pass that writes into it.
+pub(crate) fn as_out(b: &mut [u8]) -> &mut [Out] {
+    // SAFETY: `MaybeUninit<u8>` has the layout of `u8`. The one hazard of viewing
+    // initialized bytes as `MaybeUninit` is writing `MaybeUninit::uninit()` through the
+    // view, which no writer here does (see [`Out`]), so `b` stays initialized.
+    unsafe { std::slice::from_raw_parts_mut(b.as_mut_ptr() as *mut Out, b.len()) }
+}
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -98,7 +121,7 @@ fn vertical_body(
     row_offset: usize,
     c: &Coeffs,
     y0: usize,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     for (yy, out) in dst.chunks_exact_mut(row_len).enumerate() {
         let k = c.taps(y0 + yy);
@@ -114,7 +137,7 @@ fn vertical_body(
                 }
             }
             for i in 0..VBLOCK {
-                out[x + i] = clip8(acc[i]);
+                out[x + i] = MaybeUninit::new(clip8(acc[i]));
             }
             x += VBLOCK;
         }
@@ -123,7 +146,7 @@ fn vertical_body(
             for (t, &w) in k.iter().enumerate() {
                 acc += i32::from(window[t * row_len + xi]) * w;
             }
-            *o = clip8(acc);
+            *o = MaybeUninit::new(clip8(acc));
         }
     }
 }
@@ -131,7 +154,7 @@ fn vertical_body(
 /// Horizontal pass: each row of `src` (`in_w` RGB pixels) becomes a row of `dst`
 /// (`c.out_size` pixels).
 #[inline(always)]
-fn horizontal_body(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
+fn horizontal_body(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [Out]) {
     let in_len = in_w * 3;
     let out_len = c.out_size * 3;
     for (row, out) in src.chunks_exact(in_len).zip(dst.chunks_exact_mut(out_len)) {
@@ -144,9 +167,7 @@ fn horizontal_body(src: &[u8], in_w: usize, c: &Coeffs, dst: &mut [u8]) {
                 g += i32::from(p[1]) * w;
                 b += i32::from(p[2]) * w;
             }
-            o[0] = clip8(r);
-            o[1] = clip8(g);
-            o[2] = clip8(b);
+            put(o, &[clip8(r), clip8(g), clip8(b)]);
         }
     }
 }
@@ -169,7 +190,7 @@ mod avx2 {
         row_offset: usize,
         c: &Coeffs,
         y0: usize,
-        dst: &mut [u8],
+        dst: &mut [Out],
     ) {
         let half = _mm256_set1_epi32(HALF);
         // packs/packus work within 128-bit lanes; this restores byte order.
@@ -206,7 +227,7 @@ mod avx2 {
                 for (t, &w) in k.iter().enumerate() {
                     acc += i32::from(window[t * row_len + xi]) * w;
                 }
-                *o = clip8(acc);
+                *o = MaybeUninit::new(clip8(acc));
             }
         }
     }
@@ -267,7 +288,7 @@ mod avx2 {
         in_w: usize,
         c: &Coeffs,
         table: &[[[i16; 16]; 2]],
-        dst: &mut [u8],
+        dst: &mut [Out],
     ) {
         let groups = c.ksize.div_ceil(4);
         let in_len = in_w * 3;
@@ -344,7 +365,7 @@ mod avx2 {
         /// Rows `y0 .. y0 + R` of the horizontal pass.
         // Inlined into the `#[target_feature]` entry point, which enables AVX2 for it.
         #[inline(always)]
-        unsafe fn rows<D: Dot, const R: usize>(&self, y0: usize, dst: &mut [u8]) {
+        unsafe fn rows<D: Dot, const R: usize>(&self, y0: usize, dst: &mut [Out]) {
             let out_w = self.c.out_size;
             let out_len = out_w * 3;
             let last_base = (y0 + R - 1) * self.in_len;
@@ -367,7 +388,7 @@ mod avx2 {
                         for x in xx..xx + n {
                             let base = (y0 + r) * self.in_len + self.c.start[x] * 3;
                             let px = scalar_pixel(&self.src[base..], self.c.taps(x));
-                            dst[(y0 + r) * out_len + x * 3..][..3].copy_from_slice(&px);
+                            put(&mut dst[(y0 + r) * out_len + x * 3..][..3], &px);
                         }
                     }
                     xx += 2;
@@ -408,9 +429,9 @@ mod avx2 {
                     let at = (y0 + r) * out_len + xx * 3;
                     if xx + 2 < out_w {
                         // The spare bytes land on pixel xx + 2, written after this.
-                        dst[at..at + 8].copy_from_slice(o);
+                        put(&mut dst[at..at + 8], o);
                     } else {
-                        dst[at..at + n * 3].copy_from_slice(&o[..n * 3]);
+                        put(&mut dst[at..at + n * 3], &o[..n * 3]);
                     }
                 }
                 xx += 2;
@@ -462,7 +483,7 @@ pub(crate) fn vertical(
     row_offset: usize,
     c: &Coeffs,
     y0: usize,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     match backend {
         Backend::Scalar => vertical_body(src, row_len, row_offset, c, y0, dst),
@@ -507,7 +528,7 @@ impl<'a> HorizontalPass<'a> {
     }
 
     /// Each row of `src` (`in_w` RGB pixels) becomes a row of `dst` (`c.out_size` pixels).
-    pub(crate) fn run(&self, src: &[u8], in_w: usize, dst: &mut [u8]) {
+    pub(crate) fn run(&self, src: &[u8], in_w: usize, dst: &mut [Out]) {
         let c = self.c;
         match (self.backend, &self.table) {
             (Backend::Scalar, _) => horizontal_body(src, in_w, c, dst),

@@ -11,6 +11,7 @@
 //! 16-bit (hi/lo split, two taps per lane) kernels, with no widening of the pixels.
 
 use super::super::coeffs::{Coeffs, HALF, PRECISION_BITS};
+use super::Out;
 use std::arch::x86_64::*;
 
 /// Balanced base-256 digits of a weight, least significant first.
@@ -58,7 +59,8 @@ const CHUNK_TAPS: usize = 16;
 /// 48 source bytes and `vpermb` gathers them so that 32-bit lane `4 * g + ch` holds channel
 /// `ch` of taps `4g .. 4g + 4`; three `vpdpbusd` with the digit weights give per-lane sums,
 /// and the four 128-bit lanes of four output pixels are summed together by one shared
-/// transpose-and-add, leaving (R, G, B, 0) of four consecutive pixels.
+/// transpose-and-add, leaving (R, G, B, 0) of four consecutive pixels. Small tap counts
+/// pack two or four output pixels into each vector instead (see [`Mode`]).
 ///
 /// # Safety
 /// The CPU must support AVX-512 F, BW, VL, VBMI and VNNI (checked by `Backend::detect`).
@@ -68,7 +70,7 @@ pub(in super::super) unsafe fn horizontal(
     in_w: usize,
     c: &Coeffs,
     table: &HTable,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let chunks = table.chunks;
     let h = Horizontal {
@@ -81,30 +83,79 @@ pub(in super::super) unsafe fn horizontal(
     };
     // Up to 32 taps (bicubic down to 1/8, bilinear to 1/16) the chunk count is a constant,
     // so each pixel's loads and products unroll into straight-line code.
-    match (table.pair, chunks) {
-        (true, _) => h.all_rows::<1, true>(dst),
-        (false, 1) => h.all_rows::<1, false>(dst),
-        (false, 2) => h.all_rows::<2, false>(dst),
-        _ => h.all_rows::<0, false>(dst),
+    match (table.mode, chunks) {
+        (Mode::Pair, _) => h.all_rows::<1, PAIR>(dst),
+        (Mode::Penta, 1) => h.all_rows::<1, PENTA>(dst),
+        (Mode::Penta, 2) => h.all_rows::<2, PENTA>(dst),
+        (Mode::Penta, 3) => h.all_rows::<3, PENTA>(dst),
+        (Mode::Penta, 4) => h.all_rows::<4, PENTA>(dst),
+        (Mode::Penta, _) => h.all_rows::<0, PENTA>(dst),
+        (Mode::Quad, 2) => h.all_rows::<2, QUAD>(dst),
+        (Mode::Quad, 3) => h.all_rows::<3, QUAD>(dst),
+        (Mode::Quad, 5) => h.all_rows::<5, QUAD>(dst),
+        (Mode::Quad, 6) => h.all_rows::<6, QUAD>(dst),
+        (Mode::Quad, _) => h.all_rows::<0, QUAD>(dst),
+        (Mode::Single, 1) => h.all_rows::<1, SINGLE>(dst),
+        (Mode::Single, 2) => h.all_rows::<2, SINGLE>(dst),
+        (Mode::Single, _) => h.all_rows::<0, SINGLE>(dst),
     }
 }
 
+/// How output pixels share the 512-bit vectors of the horizontal pass.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// One output pixel per vector, 16 taps per chunk (four lanes of four taps), the four
+    /// lanes summed by [`reduce4`].
+    Single,
+    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): the fallback
+    /// for few taps that are spread too far apart for [`Mode::Quad`] (BOX at large scales).
+    Pair,
+    /// Four output pixels per vector, one per 128-bit lane, four taps each: chunk `j` holds
+    /// taps `4j .. 4j + 4` of all four pixels, so the chunks' sums add up lane by lane with
+    /// no cross-lane reduction, and no tap slot is wasted beyond `ksize` rounded up to 4
+    /// (12 taps: 3 vectors per four pixels instead of 4, and no transpose; 4 taps, as in
+    /// bicubic upscaling: 1 vector instead of 2). Used where four windows fit one load
+    /// but five do not.
+    Quad,
+    /// [`Mode::Quad`] with a fifth pixel in the fourth 32-bit lanes of lanes 0-2: five
+    /// output pixels per vector set (12 taps: 3 vectors per five pixels), where five
+    /// consecutive windows fit one load.
+    Penta,
+}
+
+// `Mode` as const generic parameters of the kernel body.
+const SINGLE: u8 = 0;
+const PAIR: u8 = 1;
+const QUAD: u8 = 2;
+const PENTA: u8 = 3;
+
 /// Horizontal weights in the lane layout of the `vpermb` gather.
 pub(in super::super) struct HTable {
-    /// Two output pixels per vector (lanes 0-1 and 2-3, up to 8 taps each): for small
-    /// tap counts (upscaling, mild downscaling) this halves the products and the reduction.
-    pair: bool,
+    mode: Mode,
     chunks: usize,
-    /// Per slot (output pixel, or pixel pair) and chunk: the three digit weight vectors
-    /// (zero for taps past `ksize` and for the unused fourth channel).
+    /// Per slot (output pixel, pixel pair or pixel quad) and chunk: the three digit weight
+    /// vectors (zero for taps past `ksize` and for the unused fourth channel).
     w: Vec<[[i8; 64]; 3]>,
-    /// Pair mode, per pair: the gather index, whose upper half is offset to the second
-    /// pixel's window (both windows lie within one 64-byte load).
+    /// Pair and quad modes, per slot: the gather index, whose lanes are offset to each
+    /// pixel's window (all windows lie within one 64-byte load per chunk).
     idx: Vec<[i8; 64]>,
 }
 
 /// `vpermb` index: byte 16L + 4ch + b <- source byte 3 * (first tap of lane L + b) + ch;
 /// the unused fourth channel reads byte 0 (its weights are zero).
+/// Quad and penta modes: the (pixel of the slot, channel) whose four taps 32-bit lane
+/// `dword` sums. Lane `4L + ch` holds channel `ch` of pixel `L`; in penta mode the fourth
+/// dword of lanes 0-2 holds the fifth pixel's channels, otherwise it is unused (`None`:
+/// gathers byte 0 with zero weights).
+fn packed_dword(per: usize, dword: usize) -> Option<(usize, usize)> {
+    let (lane, ch) = (dword / 4, dword % 4);
+    match (ch, per) {
+        (0..=2, _) => Some((lane, ch)),
+        (3, 5) if lane < 3 => Some((4, lane)),
+        _ => None,
+    }
+}
+
 fn gather_index(lane_tap: impl Fn(usize) -> usize) -> [i8; 64] {
     let mut idx = [0i8; 64];
     for lane in 0..4 {
@@ -120,6 +171,44 @@ fn gather_index(lane_tap: impl Fn(usize) -> usize) -> [i8; 64] {
 pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
     let n = c.out_size;
     let pair = c.ksize <= 8 && (0..n / 2).all(|j| c.start[2 * j + 1] - c.start[2 * j] + 8 <= 21);
+    // Quad / penta chunk j of pixels per * q .. per * (q + 1) loads 64 bytes from tap 4j of
+    // the slot's first pixel; the last pixel's four taps must end inside it:
+    // 3 * (diff + 4) <= 64.
+    let fits = |per: usize| {
+        (0..n.div_ceil(per))
+            .all(|q| c.start[(per * q + per - 1).min(n - 1)] - c.start[per * q] + 4 <= 21)
+    };
+    for (mode, per) in [(Mode::Penta, 5), (Mode::Quad, 4)] {
+        if !fits(per) {
+            continue;
+        }
+        let chunks = c.ksize.div_ceil(4);
+        let slots = n.div_ceil(per);
+        let mut w = vec![[[0i8; 64]; 3]; slots * chunks];
+        let mut idx = Vec::with_capacity(slots);
+        for (q, wq) in w.chunks_exact_mut(chunks).enumerate() {
+            let px = |p: usize| (per * q + p).min(n - 1);
+            let mut ix = [0i8; 64];
+            for (dword, (p, ch)) in (0..16).filter_map(|i| Some((i, packed_dword(per, i)?))) {
+                let (x, tap0) = (px(p), c.start[px(0)]);
+                for b in 0..4 {
+                    ix[4 * dword + b] = (3 * (c.start[x] - tap0 + b) + ch) as i8;
+                }
+                for (t, &k) in c.taps(x).iter().enumerate() {
+                    for (dd, v) in digits(k).into_iter().enumerate() {
+                        wq[t / 4][dd][4 * dword + t % 4] = v;
+                    }
+                }
+            }
+            idx.push(ix);
+        }
+        return HTable {
+            mode,
+            chunks,
+            w,
+            idx,
+        };
+    }
     if pair {
         let slots = n.div_ceil(2);
         let mut w = vec![[[0i8; 64]; 3]; slots];
@@ -140,7 +229,7 @@ pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
             }
         }
         return HTable {
-            pair,
+            mode: Mode::Pair,
             chunks: 1,
             w,
             idx,
@@ -159,7 +248,7 @@ pub(in super::super) fn h_table(c: &Coeffs) -> HTable {
         }
     }
     HTable {
-        pair,
+        mode: Mode::Single,
         chunks,
         w,
         idx: Vec::new(),
@@ -177,26 +266,32 @@ struct Horizontal<'a> {
 
 impl Horizontal<'_> {
     /// Every row of `dst`, four at a time (sharing each weight load and the per-pixel
-    /// bookkeeping), then the rest one by one.
-    #[inline(always)]
-    unsafe fn all_rows<const CH: usize, const PAIR: bool>(&self, dst: &mut [u8]) {
+    /// bookkeeping), then the rest one by one. A function of its own per layout (not
+    /// inlined into the dispatch), so each instantiation stays small enough for LLVM to
+    /// inline the intrinsics and array helpers into it.
+    ///
+    /// # Safety
+    /// As [`horizontal`].
+    #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vnni")]
+    #[inline(never)]
+    unsafe fn all_rows<const CH: usize, const MODE: u8>(&self, dst: &mut [Out]) {
         let rows = dst.len() / (self.c.out_size * 3);
         let mut y = 0;
         while y + 4 <= rows {
-            self.rows::<4, CH, PAIR>(y, dst);
+            self.rows::<4, CH, MODE>(y, dst);
             y += 4;
         }
         while y < rows {
-            self.rows::<1, CH, PAIR>(y, dst);
+            self.rows::<1, CH, MODE>(y, dst);
             y += 1;
         }
     }
 
     /// Per-lane sums of table slot `slot` (window at byte `off` of each row) for rows
     /// `y0 .. y0 + R`, before the lane reduction and rounding. `CH` is the chunk count, or
-    /// 0 for "`self.chunks`, looped".
+    /// 0 for "`self.chunks`, looped"; chunk j is loaded from byte `off + j * STEP`.
     #[inline(always)]
-    unsafe fn pixel<const R: usize, const CH: usize>(
+    unsafe fn pixel<const R: usize, const CH: usize, const STEP: usize>(
         &self,
         y0: usize,
         slot: usize,
@@ -205,9 +300,9 @@ impl Horizontal<'_> {
     ) -> [__m512i; R] {
         let zero = _mm512_setzero_si512();
         let k = &self.table[slot * self.chunks..][..self.chunks];
-        // Inside the row: start + ksize <= in_w and chunk j starts at tap 16j < ksize, so
-        // every `at` is within `src`.
-        let at = |r: usize, j: usize| (y0 + r) * self.in_len + off + j * CHUNK_TAPS * 3;
+        // Inside the row: start + ksize <= in_w and chunk j starts at tap STEP / 3 * j <
+        // ksize of the slot's first pixel, so every `at` is within `src`.
+        let at = |r: usize, j: usize| (y0 + r) * self.in_len + off + j * STEP;
         // SAFETY (both closures): 64-byte unaligned loads from 64-byte arrays / `load64`.
         let weight = |j: usize, d: usize| _mm512_loadu_si512(k[j][d].as_ptr() as *const _);
         let gathered =
@@ -216,9 +311,16 @@ impl Horizontal<'_> {
         if CH > 0 {
             // Horner over the digits, `((S2 << 8) + S1) << 8 + S0`, accumulating straight
             // into one register per row.
-            let w: [[__m512i; 3]; CH] = std::array::from_fn(|j| [0, 1, 2].map(|d| weight(j, d)));
+            // Plain loops rather than `array::from_fn`, which LLVM may leave out of line.
+            let mut w = [[zero; 3]; CH];
+            for (j, w) in w.iter_mut().enumerate() {
+                *w = [0, 1, 2].map(|d| weight(j, d));
+            }
             for (r, o) in out.iter_mut().enumerate() {
-                let px: [__m512i; CH] = std::array::from_fn(|j| gathered(r, j));
+                let mut px = [zero; CH];
+                for (j, p) in px.iter_mut().enumerate() {
+                    *p = gathered(r, j);
+                }
                 let mut a = zero;
                 for d in (0..3).rev() {
                     if d < 2 {
@@ -251,30 +353,40 @@ impl Horizontal<'_> {
     /// Rows `y0 .. y0 + R`, four output pixels at a time.
     // Inlined into the `#[target_feature]` entry point, which enables AVX-512 for it.
     #[inline(always)]
-    unsafe fn rows<const R: usize, const CH: usize, const PAIR: bool>(
+    unsafe fn rows<const R: usize, const CH: usize, const MODE: u8>(
         &self,
         y0: usize,
-        dst: &mut [u8],
+        dst: &mut [Out],
     ) {
         // SAFETY: 64-byte unaligned loads from 64-byte arrays.
         let load_idx = |idx: &[i8; 64]| _mm512_loadu_si512(idx.as_ptr() as *const _);
         let gather = load_idx(&gather_index(|lane| 4 * lane));
-        // (R G B 0) x 4 -> 12 packed bytes.
-        let compact = _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+        // (R G B 0) x 4 -> 12 packed bytes; penta: (R G B x) x 4 with the fifth pixel's
+        // channels in the x bytes -> 15 packed bytes.
+        let compact = if MODE == PENTA {
+            _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 3, 7, 11, -1)
+        } else {
+            _mm_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1)
+        };
+        let per = if MODE == PENTA { 5 } else { 4 };
         let half = _mm512_set1_epi32(HALF);
         let zero = _mm512_setzero_si512();
         let out_w = self.c.out_size;
         let out_len = out_w * 3;
         let mut xx = 0;
         while xx < out_w {
-            let n = (out_w - xx).min(4);
+            let n = (out_w - xx).min(per);
             // Lane i of v[r]: (R, G, B, 0) sums of pixel xx + i. Missing pixels at the row
             // end repeat the last one; they are not stored.
-            let v: [__m512i; R] = if PAIR {
+            let v: [__m512i; R] = if MODE == QUAD || MODE == PENTA {
+                let slot = xx / per;
+                let off = self.c.start[xx] * 3;
+                self.pixel::<R, CH, 12>(y0, slot, off, load_idx(&self.idx[slot]))
+            } else if MODE == PAIR {
                 let [a, b]: [[__m512i; R]; 2] = std::array::from_fn(|q| {
                     let slot = (xx / 2 + q).min(self.idx.len() - 1);
                     let off = self.c.start[2 * slot] * 3;
-                    self.pixel::<R, 1>(y0, slot, off, load_idx(&self.idx[slot]))
+                    self.pixel::<R, 1, { CHUNK_TAPS * 3 }>(y0, slot, off, load_idx(&self.idx[slot]))
                 });
                 // [a0 + a1, a2 + a3, b0 + b1, b2 + b3].
                 std::array::from_fn(|r| {
@@ -286,7 +398,7 @@ impl Horizontal<'_> {
             } else {
                 let [p0, p1, p2, p3]: [[__m512i; R]; 4] = std::array::from_fn(|p| {
                     let x = (xx + p).min(out_w - 1);
-                    self.pixel::<R, CH>(y0, x, self.c.start[x] * 3, gather)
+                    self.pixel::<R, CH, { CHUNK_TAPS * 3 }>(y0, x, self.c.start[x] * 3, gather)
                 });
                 std::array::from_fn(|r| reduce4([p0[r], p1[r], p2[r], p3[r]]))
             };
@@ -300,7 +412,7 @@ impl Horizontal<'_> {
                 // SAFETY: stores exactly n * 3 bytes, the length of `out`.
                 _mm_mask_storeu_epi8(out.as_mut_ptr() as *mut i8, (1u16 << (n * 3)) - 1, b);
             }
-            xx += 4;
+            xx += per;
         }
     }
 }
@@ -339,7 +451,7 @@ pub(in super::super) unsafe fn vertical(
     row_offset: usize,
     c: &Coeffs,
     y0: usize,
-    dst: &mut [u8],
+    dst: &mut [Out],
 ) {
     let groups = c.ksize.div_ceil(4);
     // Per group of four taps: the source rows' byte offsets and the digit weights as
