@@ -156,7 +156,8 @@ def main() -> None:
     print(f"{'image':<16} {'stage':<20} {'reference':>10} {'vlmserve':>10} {'speed-up':>9}")
     for name, stages in one["single"].items():
         for stage, (ref, ours) in stages.items():
-            print(f"{name:<16} {stage:<20} {ref:>10.1f} {ours:>10.1f} {ref / ours:>8.1f}x")
+            ratio = f"{ref / ours:>8.1f}x" if ours > 0 else "     n/a"  # a difference can be ~0
+            print(f"{name:<16} {stage:<20} {ref:>10.1f} {ours:>10.1f} {ratio}")
     ref, o1, o2 = one["batch"]["reference"], one["batch"]["ours"], two["batch"]["ours"]
     print(f"\nBatch of {BATCH} x 1240x1754 JPEG, InternVL3 end to end, ms per batch")
     print(f"  reference (PIL+numpy, 1 thread)   {ref:10.1f}")
