@@ -82,10 +82,12 @@ impl<T: Element> Normalizer<T> {
                 &mut g_plane[o..o + w],
                 &mut b_plane[o..o + w],
             );
-            for (x, px) in row.chunks_exact(3).enumerate() {
-                r[x] = lr[px[0] as usize];
-                g[x] = lg[px[1] as usize];
-                b[x] = lb[px[2] as usize];
+            // Zipped iterators: no bounds checks in the per-pixel loop.
+            let planes = r.iter_mut().zip(g.iter_mut()).zip(b.iter_mut());
+            for (px, ((r, g), b)) in row.chunks_exact(3).zip(planes) {
+                *r = lr[px[0] as usize];
+                *g = lg[px[1] as usize];
+                *b = lb[px[2] as usize];
             }
         }
     }
