@@ -4,7 +4,9 @@
 
 mod date;
 pub mod normalize;
+pub mod parse;
 pub mod prompt;
+pub mod record;
 pub mod schema;
 
 pub use schema::{Field, Kind, Schema};
