@@ -8,6 +8,7 @@ pub mod parse;
 pub mod prompt;
 pub mod record;
 pub mod schema;
+pub mod score;
 
 pub use schema::{Field, Kind, Schema};
 
