@@ -34,7 +34,7 @@ pub enum Kind {
 
 impl Kind {
     /// Parses `text`, `money`, `list[money]`...; `digits` applies to `id` (and list elements).
-    fn parse(name: &str, digits: bool) -> Option<Kind> {
+    pub fn parse(name: &str, digits: bool) -> Option<Kind> {
         if let Some(inner) = name.strip_prefix("list[").and_then(|s| s.strip_suffix(']')) {
             return match Kind::parse(inner, digits)? {
                 Kind::List(_) => None,
@@ -79,7 +79,7 @@ impl Kind {
 }
 
 /// Accepted kind names, for error messages.
-const KIND_NAMES: &str =
+pub const KIND_NAMES: &str =
     "text, id, enum, abn, phone, email, url, date, date_range, money, number, bsb, list[<kind>]";
 
 /// One field of a schema.
