@@ -278,6 +278,9 @@ class Batcher:
     def closed(self) -> bool: ...
     def close(self, drain: bool = True, timeout_s: float | None = None) -> bool: ...
 
+EXTRACT_GOOD_AT: float
+EXTRACT_PARTIAL_AT: float
+
 class Schema:
     @staticmethod
     def default() -> Schema: ...

@@ -39,9 +39,9 @@ __all__ = [
     "score",
 ]
 
-GOOD_AT = 0.8
+GOOD_AT: float = _core.EXTRACT_GOOD_AT
 """Share of fields found at or above which a record's quality label is ``"good"``."""
-PARTIAL_AT = 0.4
+PARTIAL_AT: float = _core.EXTRACT_PARTIAL_AT
 """Share at or above which it is ``"partial"``; below, ``"poor"``."""
 
 PathLike = Union[str, "os.PathLike[str]"]

@@ -202,8 +202,9 @@ struct Decimal {
     frac: String,
 }
 
-/// Reads `$1,234.5`, `(12.00)`, `-12`, `AUD 12`, `12.00 DR`, `1 234,50` (decimal comma when
-/// the last comma has 1-2 digits after it and there is no point). None without digits.
+/// Reads `$1,234.5`, `(12.00)`, `-12`, `AUD 12`, `12.00 DR`, and a decimal comma when the
+/// last comma follows every point (`1.234,56`) or, with no point, has 1-2 digits after it
+/// (`1 234,50`; `1,234` stays a thousands separator). None without digits.
 fn decimal(raw: &str) -> Option<Decimal> {
     let t = raw.trim();
     let upper = t.to_uppercase();
@@ -215,9 +216,13 @@ fn decimal(raw: &str) -> Option<Decimal> {
         .chars()
         .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
         .collect();
+    let decimal_comma = |i: usize| match kept.rfind('.') {
+        Some(point) => point < i,                        // 1.234,56
+        None => (1..=2).contains(&(kept.len() - i - 1)), // 1 234,50 (but 1,234 is thousands)
+    };
     let kept = match kept.rfind(',') {
-        Some(i) if !kept.contains('.') && (1..=2).contains(&(kept.len() - i - 1)) => {
-            format!("{}.{}", kept[..i].replace(',', ""), &kept[i + 1..])
+        Some(i) if decimal_comma(i) => {
+            format!("{}.{}", kept[..i].replace([',', '.'], ""), &kept[i + 1..])
         }
         _ => kept.replace(',', ""),
     };

@@ -14,6 +14,8 @@ use crate::extract::{parse, prompt, score, Kind, Schema};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySchema>()?;
+    m.add("EXTRACT_GOOD_AT", record::GOOD_AT)?;
+    m.add("EXTRACT_PARTIAL_AT", record::PARTIAL_AT)?;
     m.add_function(wrap_pyfunction!(extract_normalize, m)?)?;
     m.add_function(wrap_pyfunction!(extract_abn_valid, m)?)?;
     m.add_function(wrap_pyfunction!(extract_score, m)?)?;
