@@ -67,6 +67,7 @@ fn make(year: u32, month: u32, day: u32) -> Option<Date> {
 /// first number has 4 digits), `5 March 2025`, `05-Mar-2025`, `March 5, 2025`,
 /// `Wed 5th Mar 2025`, `20250305`. Impossible dates (31/02) are None.
 pub fn parse(raw: &str) -> Option<Date> {
+    let raw = without_time(raw);
     let mut numbers: Vec<&str> = Vec::new();
     let mut month = None;
     for token in raw
@@ -101,6 +102,22 @@ pub fn parse(raw: &str) -> Option<Date> {
         (Some(m), [d, y]) if y.len() == 4 || y.len() == 2 => make(n(y)?, m, n(d)?),
         _ => None,
     }
+}
+
+/// `raw` without a time of day (`10:32`, `10:32:05 AM`, ISO `T10:32:05Z`): receipts print
+/// one beside the date.
+fn without_time(raw: &str) -> String {
+    raw.split_whitespace()
+        .filter(|w| !matches!(w.to_lowercase().as_str(), "am" | "pm" | "a.m." | "p.m."))
+        .filter_map(|w| match w.find(':') {
+            None => Some(w),
+            Some(_) => w
+                .split_once('T')
+                .map(|(date, _)| date)
+                .filter(|d| !d.is_empty()),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Separators between the two dates of a range, tried at every place they occur.
@@ -155,6 +172,9 @@ mod tests {
             ("29/02/2024", "2024-02-29"),
             ("Sept 1 2025", "2025-09-01"),
             ("31 Dec 99", "2099-12-31"),
+            ("05/03/2025 10:32 AM", "2025-03-05"),
+            ("2025-03-05T10:32:00Z", "2025-03-05"),
+            ("14:05 5 Mar 2025", "2025-03-05"),
         ];
         for (raw, want) in cases {
             assert_eq!(iso(raw).as_deref(), Some(want), "{raw:?}");

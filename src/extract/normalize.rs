@@ -170,8 +170,14 @@ fn abn(raw: &str) -> Option<String> {
 /// trunk `0`, so `+61 2 9999 1234` and `(02) 9999 1234` compare equal.
 fn phone(raw: &str) -> Option<String> {
     let raw = raw.replace("(0)", "");
-    let d = digits(&raw);
-    let international = raw.trim_start().starts_with('+') || raw.trim_start().starts_with("0061");
+    // The first number only: `02 9999 1234 / 0412 345 678` is the landline.
+    let (_, run) = first_run(
+        &raw,
+        |c, _| c.is_ascii_digit() || matches!(c, '+' | '('),
+        |_, c, _| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '.'),
+    )?;
+    let d = digits(run);
+    let international = run.starts_with('+') || d.starts_with("0061");
     let d = match (
         international,
         d.strip_prefix("0061").or(d.strip_prefix("61")),
@@ -180,6 +186,24 @@ fn phone(raw: &str) -> Option<String> {
         _ => d,
     };
     non_empty(d)
+}
+
+/// The first stretch of `t` that begins at a char where `start(c, next)` holds and goes on
+/// while `more(prev, c, next)` does: its byte offset and text.
+fn first_run(
+    t: &str,
+    start: impl Fn(char, Option<char>) -> bool,
+    more: impl Fn(Option<char>, char, Option<char>) -> bool,
+) -> Option<(usize, &str)> {
+    let chars: Vec<(usize, char)> = t.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let first = (0..chars.len()).find(|&i| start(chars[i].1, at(i + 1)))?;
+    let last = (first + 1..chars.len())
+        .take_while(|&i| more(at(i - 1), chars[i].1, at(i + 1)))
+        .last()
+        .unwrap_or(first);
+    let end = chars.get(last + 1).map_or(t.len(), |&(i, _)| i);
+    Some((chars[first].0, &t[chars[first].0..end]))
 }
 
 /// Lower case, no scheme, no `www.`, no trailing `/`.
@@ -207,12 +231,26 @@ struct Decimal {
 /// (`1 234,50`; `1,234` stays a thousands separator). None without digits.
 fn decimal(raw: &str) -> Option<Decimal> {
     let t = raw.trim();
+    // The first number only: `12.50 (incl. GST)` is 12.50, not 12.50 and a stray point.
+    let (start, run) = first_run(
+        t,
+        |c, next| c.is_ascii_digit() || c == '.' && next.is_some_and(|n| n.is_ascii_digit()),
+        |prev, c, next| {
+            c.is_ascii_digit()
+                || matches!(c, '.' | ',')
+                || c == ' '
+                    && prev.is_some_and(|p| p.is_ascii_digit())
+                    && next.is_some_and(|n| n.is_ascii_digit())
+        },
+    )?;
+    let before = &t[..start];
     let upper = t.to_uppercase();
-    let negative = t.starts_with('(') && t.ends_with(')')
-        || t.contains('-') && t.find('-') < t.find(|c: char| c.is_ascii_digit()).map(|i| i + 1)
+    let negative = before.contains('-')
+        || before.contains('(') && t[start..].contains(')')
         || t.ends_with('-')
         || upper.ends_with("DR");
-    let kept: String = t
+    let kept: String = run
+        .trim_end_matches(['.', ','])
         .chars()
         .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
         .collect();
@@ -396,6 +434,14 @@ mod tests {
             Some("61")
         );
         assert_eq!(n("phone", "call us"), None);
+        assert_eq!(
+            n("phone", "Ph (02) 9999 1234 / 0412 345 678").as_deref(),
+            Some("0299991234")
+        );
+        assert_eq!(
+            n("phone", "0061 2 9999 1234").as_deref(),
+            Some("0299991234")
+        );
         assert_eq!(n("bsb", "062-000").as_deref(), Some("062000"));
         assert_eq!(n("bsb", "06200"), None);
         assert_eq!(n("id", "  INV-  0042 ").as_deref(), Some("INV- 0042"));
