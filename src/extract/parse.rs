@@ -4,11 +4,13 @@
 //! line after its key, and keys spelt `Invoice Number` or `invoice_number`.
 //!
 //! A key that appears more than once keeps its first value that is not absent, so a model
-//! that repeats the list with NOT_FOUND (or restates a field) does not erase an answer.
+//! that repeats the list with NOT_FOUND (or restates a field) does not erase an answer; a
+//! value that is the prompt's own description of the field (an echoed prompt) is skipped.
 
 use std::collections::HashMap;
 
 use super::normalize::{self, Value};
+use super::prompt;
 use super::schema::{canonical_key, Kind, Schema};
 
 /// The schema's values read from `text`, in schema order (None: absent).
@@ -25,7 +27,8 @@ pub fn parse(schema: &Schema, text: &str) -> Vec<Option<Value>> {
     }
     let mut values = vec![None; schema.fields.len()];
     for (index, raw) in candidates {
-        if values[index].is_none() {
+        // A model that echoes the prompt's field list first must not answer with it.
+        if values[index].is_none() && raw != prompt::describe(&schema.fields[index]) {
             values[index] = normalize::field_value(&schema.fields[index], &raw);
         }
     }
@@ -286,6 +289,21 @@ mod tests {
             got["DUE_DATE"],
             one("2025-02-01"),
             "an unreadable date counts as absent"
+        );
+    }
+
+    #[test]
+    fn an_echoed_prompt_is_not_an_answer() {
+        let schema = Schema::default_schema();
+        let text = format!(
+            "{}TOTAL_AMOUNT: $9\nBUSINESS_ABN: 51824753556",
+            prompt::build(&schema)
+        );
+        let values = parse(&schema, &text);
+        assert_eq!(values.iter().filter(|v| v.is_some()).count(), 2);
+        assert_eq!(
+            values[0], None,
+            "DOCUMENT_TYPE's description names all three values"
         );
     }
 

@@ -26,7 +26,7 @@ pub fn build(schema: &Schema) -> String {
 }
 
 /// The field's description plus the normal form its kind expects.
-fn describe(field: &Field) -> String {
+pub(super) fn describe(field: &Field) -> String {
     let form = match &field.kind {
         Kind::Enum => format!("one of {}", field.values.join(", ")),
         Kind::List(element) => format!("a |-separated list; each item {}", form_of(element)),
