@@ -334,3 +334,18 @@ def test_score_bad_inputs(tmp_path):
         extract.score(_predictions(), tmp_path / "nope.csv")
     with pytest.raises(vlmserve.InvalidArgumentError, match='needs a "document"'):
         extract.score([{"fields": {}}], truth)
+
+
+def test_parse_echoed_prompt_then_title_case_answer():
+    answer = (
+        SCHEMA.prompt()
+        + "\nHere is the information:\n\n**Document Type:** Receipt\n**Total Amount:** $8.50\n"
+        + "**Invoice Date:** 12/01/2025 09:41 AM\n**Payment Method:** Visa   Debit\n"
+    )
+    got = extract.parse(answer)
+    assert {k: v for k, v in got.items() if v is not None} == {
+        "DOCUMENT_TYPE": "RECEIPT",
+        "INVOICE_DATE": "2025-01-12",
+        "TOTAL_AMOUNT": "8.50",
+        "PAYMENT_METHOD": "Visa Debit",
+    }
