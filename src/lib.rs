@@ -5,6 +5,7 @@
 pub mod batching;
 pub mod cuda;
 pub mod error;
+pub mod extract;
 pub mod image;
 pub mod resilience;
 pub mod tiling;

@@ -10,7 +10,7 @@ Python face.
 ((7, 3, 448, 448), [7])
 """
 
-from vlmserve import cuda
+from vlmserve import cuda, extract
 from vlmserve._core import TilePlan, __version__, resize
 from vlmserve.batching import BatchedFunction, Batcher, Ticket, batch
 from vlmserve.errors import (
@@ -54,6 +54,7 @@ __all__ = [
     "VlmServeError",
     "__version__",
     "cuda",
+    "extract",
     "batch",
     "resize",
 ]

@@ -4,6 +4,7 @@
 mod batching;
 mod cuda;
 mod error;
+mod extract;
 mod inputs;
 mod loader;
 mod pipeline;
@@ -24,5 +25,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     resilience::register(m)?;
     cuda::register(m)?;
     batching::register(m)?;
+    extract::register(m)?;
     Ok(())
 }
