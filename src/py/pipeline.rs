@@ -82,7 +82,16 @@ fn fill_array<'py, P: TilingPipeline, T: Element + Pod, E: numpy::Element + Pod>
     ranges: &[(usize, usize)],
     shape: &[usize],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let array = PyArrayDyn::<E>::zeros(py, shape, false);
+    let covered: usize = ranges.iter().map(|&(_, len)| len).sum();
+    let array = if P::WRITES_EVERY_ELEMENT && covered == shape.iter().product::<usize>() {
+        // SAFETY: the ranges tile the whole array and the pipeline writes every element of
+        // each, so no uninitialised element is ever read; if any image fails, the error is
+        // raised below and the array is dropped without being handed to Python. Skipping
+        // the zeroing saves faulting in fresh zero pages only to overwrite them.
+        unsafe { PyArrayDyn::<E>::new(py, shape, false) }
+    } else {
+        PyArrayDyn::<E>::zeros(py, shape, false)
+    };
     {
         let mut rw = array.readwrite();
         let out: &mut [T] = bytemuck::cast_slice_mut(rw.as_slice_mut()?);

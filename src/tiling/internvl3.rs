@@ -154,6 +154,9 @@ impl InternVl3Config {
 }
 
 impl TilingPipeline for InternVl3Config {
+    // Every grid tile and the thumbnail are written in full.
+    const WRITES_EVERY_ELEMENT: bool = true;
+
     fn plan(&self, width: usize, height: usize) -> Result<TilePlan> {
         InternVl3Config::plan(self, width, height)
     }

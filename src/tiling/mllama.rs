@@ -171,6 +171,9 @@ impl MllamaConfig {
 }
 
 impl TilingPipeline for MllamaConfig {
+    // Tiles past the image's own count stay zero, as HF leaves them.
+    const WRITES_EVERY_ELEMENT: bool = false;
+
     fn plan(&self, width: usize, height: usize) -> Result<TilePlan> {
         MllamaConfig::plan(self, width, height)
     }

@@ -46,6 +46,10 @@ impl TilePlan {
 
 /// What the Python layer needs from a model pipeline, so one generic driver serves both.
 pub trait TilingPipeline: Sync {
+    /// Whether `process` writes every element of its `output_len` slice (so a caller may
+    /// hand it uninitialised memory); false when some elements must stay zero.
+    const WRITES_EVERY_ELEMENT: bool;
+
     /// The plan for an image of this size (no pixels needed).
     fn plan(&self, width: usize, height: usize) -> Result<TilePlan>;
     /// Elements this image occupies in the output array.
