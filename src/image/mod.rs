@@ -33,9 +33,10 @@ impl RgbImage {
     }
 
     /// This image in the top-left corner of a zero (black) `width x height` canvas.
-    pub fn padded_to(&self, width: usize, height: usize) -> RgbImage {
+    /// Takes `self` so an image that already fills the canvas is returned as it is.
+    pub fn padded_to(self, width: usize, height: usize) -> RgbImage {
         if (width, height) == (self.width, self.height) {
-            return self.clone();
+            return self;
         }
         let mut pixels = vec![0u8; width * height * 3];
         let (src_w, dst_w) = (self.width * 3, width * 3);
