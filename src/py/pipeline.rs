@@ -39,6 +39,18 @@ impl DType {
     }
 }
 
+/// Calls `f::<P, T, E>(args)` with the dtype's element type `T` and the numpy storage type
+/// `E` it is handed over in: the one place that maps a `DType` to types.
+macro_rules! with_dtype {
+    ($dtype:expr, $f:ident::<$p:ty>($($arg:expr),*)) => {
+        match $dtype {
+            DType::F32 => $f::<$p, f32, f32>($($arg),*),
+            DType::F16 => $f::<$p, f16, f16>($($arg),*),
+            DType::BF16 => $f::<$p, bf16, u16>($($arg),*),
+        }
+    };
+}
+
 pub fn parse_filter(name: &str) -> Result<Filter> {
     Ok(match name {
         "nearest" => Filter::Nearest,
@@ -110,11 +122,10 @@ fn fill_array_as<'py, P: TilingPipeline>(
     ranges: &[(usize, usize)],
     shape: &[usize],
 ) -> PyResult<Bound<'py, PyAny>> {
-    match dtype {
-        DType::F32 => fill_array::<P, f32, f32>(py, pipeline, loader, planned, ranges, shape),
-        DType::F16 => fill_array::<P, f16, f16>(py, pipeline, loader, planned, ranges, shape),
-        DType::BF16 => fill_array::<P, bf16, u16>(py, pipeline, loader, planned, ranges, shape),
-    }
+    with_dtype!(
+        dtype,
+        fill_array::<P>(py, pipeline, loader, planned, ranges, shape)
+    )
 }
 
 /// Each image on its own, in parallel: `(flat pixel values, TilePlan)` or the exception
@@ -161,11 +172,7 @@ fn process_each_as<'py, P: TilingPipeline>(
     loader: &Loader,
     images: Vec<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    match dtype {
-        DType::F32 => process_each::<P, f32, f32>(py, pipeline, loader, images),
-        DType::F16 => process_each::<P, f16, f16>(py, pipeline, loader, images),
-        DType::BF16 => process_each::<P, bf16, u16>(py, pipeline, loader, images),
-    }
+    with_dtype!(dtype, process_each::<P>(py, pipeline, loader, images))
 }
 
 /// The plan of one image from its header (or array shape) alone.
