@@ -1,0 +1,5 @@
+"""``python -m vlmserve``: the ``vlmserve`` command."""
+
+from vlmserve.cli import main
+
+main()
