@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs everything vlmserve needs on a fresh Debian machine and builds it into .venv:
-# system packages for the bundled libjpeg-turbo (cmake, nasm), then the package itself
-# (release build, fat LTO) with its test extras.
+# system packages (cmake and nasm for the bundled libjpeg-turbo, Tesseract for the OCR
+# backend, fonts for the sample-document generator), then the package itself (release build,
+# fat LTO) with its test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+APT_PACKAGES=(cmake nasm tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-liberation2
+  fonts-freefont-ttf fonts-urw-base35)
 need=()
-for tool in cmake nasm; do command -v "$tool" >/dev/null || need+=("$tool"); done
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
+done
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 PY=${PYTHON:-python3}
