@@ -12,9 +12,11 @@ from pathlib import Path
 import kfp.local
 import pytest
 import yaml
+from click.testing import CliRunner
 from PIL import Image
 
 from vlmserve import InvalidArgumentError, VlmServeError, extract
+from vlmserve.cli import main
 from vlmserve.pipelines import compare, components, pipeline, report, steps
 
 FIELDS = extract.Schema.default().names
@@ -313,3 +315,31 @@ def test_discover_component_fails_the_run_on_a_missing_folder(local_runner, tmp_
     with pytest.raises(RuntimeError, match="discover-images"):
         components.build(None)["discover_images"](data_path=str(tmp_path / "absent"))
     assert "InvalidArgumentError: data_path" in capfd.readouterr().out
+
+
+def test_report_command(tmp_path, two_models):
+    paths = [str(_jsonl(tmp_path / f"{m}.jsonl", recs)) for m, recs in two_models.items()]
+    truth = _truth(tmp_path / "truth.csv", TRUTH)
+    html, md = tmp_path / "r.html", tmp_path / "r.md"
+    args = ["report", *paths, "--truth", str(truth), "--out", str(html), "--markdown", str(md)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    evaluations = {m: steps.evaluate(p, truth) for m, p in zip(two_models, paths)}
+    want = report.build(evaluations, compare.aggregate(two_models))
+    assert (html.read_text(), md.read_text()) == want
+    assert result.output.strip() == want[1].strip()
+
+
+def test_report_command_names_missing_truth_columns(tmp_path, two_models):
+    results = _jsonl(tmp_path / "internvl3.jsonl", two_models["internvl3"])
+    truth = _truth(tmp_path / "truth.csv", TRUTH, columns=FIELDS[1:])
+    result = CliRunner().invoke(main, ["report", str(results), "--truth", str(truth)])
+    assert result.exit_code == 1 and "DOCUMENT_TYPE" in result.output
+
+
+def test_pipeline_compile_command_pins_the_package(tmp_path):
+    out = tmp_path / "p.yaml"
+    args = ["pipeline", "compile", "--out", str(out), "--package", "vlmserve==0.1.0"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text().count("'vlmserve==0.1.0'") == len(components.FUNCTIONS)

@@ -24,15 +24,12 @@ from typing import NamedTuple, Optional, Union
 from kfp import compiler, dsl
 from kfp.dsl import HTML, Markdown
 
-from vlmserve.pipelines import components
+from vlmserve.pipelines import DEFAULT_PACKAGE, components
 
 __all__ = ["COMPILED", "build_pipeline", "compile_pipeline"]
 
 COMPILED = Path(__file__).with_name("extraction_pipeline.yaml")
 """The committed IR, compiled with :func:`compile_pipeline`'s defaults."""
-CANONICAL_PACKAGE = "vlmserve"
-"""The requirement the committed IR installs (an index name, so the IR stays the same
-from one release to the next; pass a pinned version or a wheel URL to compile your own)."""
 
 
 class Outputs(NamedTuple):
@@ -42,7 +39,7 @@ class Outputs(NamedTuple):
 
 def build_pipeline(
     *,
-    package: Optional[str] = CANONICAL_PACKAGE,
+    package: Optional[str] = DEFAULT_PACKAGE,
     accelerator_type: Optional[str] = None,
     accelerator_limit: int = 1,
 ):
