@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 from PIL import Image
 
-from vlmserve import InvalidArgumentError, VlmServeError, extract
+from vlmserve import FetchError, InvalidArgumentError, extract
 from vlmserve.cli import main
 from vlmserve.pipelines import compare, components, pipeline, report, steps
 
@@ -100,9 +100,18 @@ def test_check_results_fails_only_when_nothing_succeeded():
     with pytest.raises(InvalidArgumentError, match="model 'm' is not served at http://h"):
         steps.check_results(not_served, "m", "http://h")
     refused = [_error("0.png", 0, "connection refused"), _error("1.png", 503, "busy")]
-    with pytest.raises(VlmServeError, match="all 2 documents failed .* connection refused"):
+    with pytest.raises(FetchError, match=r"no document succeeded .* \(2 tried\); .* refused"):
         steps.check_results(refused, "m", "http://h")
     steps.check_results([*refused, extract.record("2.png", "TOTAL_AMOUNT: 5")], "m", "http://h")
+
+
+@pytest.mark.parametrize(
+    ("status", "server"),
+    [(None, True), (401, True), (404, True), (429, True), (503, True), (400, False), (422, False)],
+)
+def test_server_failed_tells_the_server_from_the_document(status, server):
+    assert steps.server_failed(_error("a.png", status, "x")) is server
+    assert not steps.server_failed(extract.record("a.png", "TOTAL_AMOUNT: 5"))
 
 
 ANSWERS = {

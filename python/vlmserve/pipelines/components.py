@@ -72,8 +72,8 @@ def model_inference(
         retries=retries,
     )
     results.metadata.update(model=model_name, url=url)
-    for key in ("total", "done", "failed", "seconds"):
-        metrics.log_metric(key, summary[key])
+    for key, value in summary.items():
+        metrics.log_metric(key, value)
 
 
 def evaluate(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from vlmserve import extract
-from vlmserve.errors import InvalidArgumentError, VlmServeError
+from vlmserve.errors import FetchError, InvalidArgumentError, VlmServeError
 from vlmserve.preprocess import ImageLoader
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "load_records",
     "plan_models",
     "read_json",
+    "server_failed",
     "write_json",
 ]
 
@@ -136,6 +137,16 @@ def load_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     return list(latest.values())
 
 
+def server_failed(record: Mapping[str, Any]) -> bool:
+    """True when a record's error is the server's or the setup's, not the document's: no
+    HTTP answer, refused credentials, a model not served, overload or a server error."""
+    error = record.get("error")
+    if not error:
+        return False
+    status = error.get("status")
+    return status is None or status in (401, 403, 404, 429) or status >= 500
+
+
 def check_results(records: Sequence[Mapping[str, Any]], model: str, url: str) -> None:
     """Raises when no document succeeded: a model that is not served (every answer a 404),
     or every request failing. Some failures are kept: they are error records, counted."""
@@ -147,8 +158,8 @@ def check_results(records: Sequence[Mapping[str, Any]], model: str, url: str) ->
             f"model {model!r} is not served at {url} (every request got 404); "
             "pass a model_choice the server registers, or register the model"
         )
-    raise VlmServeError(
-        f"all {len(records)} documents failed for model {model!r} at {url}; "
+    raise FetchError(
+        f"no document succeeded for model {model!r} at {url} ({len(records)} tried); "
         f"first error: {errors[0].get('type')}: {errors[0].get('message')}"
     )
 
