@@ -289,6 +289,9 @@ def test_committed_ir_is_what_compiling_gives(tmp_path):
     executors = spec["deploymentSpec"]["executors"]
     assert "accelerator" not in json.dumps(executors)
     assert all("'vlmserve'" in " ".join(e["container"]["command"]) for e in executors.values())
+    tasks = spec["components"]["comp-for-loop-1"]["dag"]["tasks"] | spec["root"]["dag"]["tasks"]
+    cached = {name for name, t in tasks.items() if t.get("cachingOptions", {}).get("enableCache")}
+    assert cached == {"plan-models", "aggregate-results", "report"}
 
 
 def test_accelerator_options_reach_the_inference_task_only(tmp_path):

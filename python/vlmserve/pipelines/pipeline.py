@@ -70,9 +70,12 @@ def build_pipeline(
         formats: str = "jpg,jpeg,png,tif,tiff,bmp,webp",
         report_title: str = "Document extraction report",
     ) -> Outputs:
+        # Tasks that read the world (a folder, a server, a CSV) are never served from the
+        # cache: the same arguments can mean new files or a new model.
         images = comps["discover_images"](
             data_path=data_path, recursive=recursive, formats=formats
         ).set_display_name("discover images")
+        images.set_caching_options(False)
         plan = comps["plan_models"](
             model_choice=model_choice,
             torchserve_url=torchserve_url,
@@ -90,12 +93,14 @@ def build_pipeline(
                 timeout_s=timeout_s,
                 retries=retries,
             ).set_display_name("model inference")
+            inference.set_caching_options(False)
             if accelerator_type:
                 inference.set_accelerator_type(accelerator_type)
                 inference.set_accelerator_limit(accelerator_limit)
             scored = comps["evaluate"](
                 results=inference.outputs["results"], ground_truth_path=ground_truth_path
             ).set_display_name("evaluate")
+            scored.set_caching_options(False)
         comparison = comps["aggregate_results"](
             results=dsl.Collected(inference.outputs["results"])
         ).set_display_name("aggregate results")
