@@ -12,7 +12,7 @@ agree when they are equal.
 (0.5, 0.0)
 >>> aggregate({"internvl3": a})["agreement"]
 >>> aggregate({"internvl3": a})["agreement_note"]
-'not applicable: only internvl3 ran'
+'not applicable: only internvl3 ran (agreement compares two models)'
 """
 
 from __future__ import annotations
@@ -42,7 +42,8 @@ def aggregate(results: Mapping[str, Sequence[Record]]) -> dict[str, Any]:
         note = f"{models[0]} vs {models[1]}"
     else:
         pair = None
-        note = f"not applicable: only {models[0]} ran" if models else "not applicable: no model"
+        ran = f"only {models[0]} ran" if len(models) == 1 else f"{len(models)} models ran"
+        note = f"not applicable: {ran} (agreement compares two models)"
     return {"models": models, "per_model": per_model, "agreement": pair, "agreement_note": note}
 
 

@@ -37,7 +37,7 @@ def discover_images(
 
 
 def plan_models(model_choice: str, torchserve_url: str, internvl3_url: str, llama_url: str) -> list:
-    """``[{"model", "url"}]`` for each model to run (``"both"``: internvl3 and llama_vision)."""
+    """``[{"model", "url"}]`` per model: ``"both"`` (internvl3, llama_vision) or ``"a,b"``."""
     from vlmserve.pipelines import steps
 
     urls = {"internvl3": internvl3_url, "llama_vision": llama_url}

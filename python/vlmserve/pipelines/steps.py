@@ -48,19 +48,18 @@ def plan_models(
 ) -> list[dict[str, str]]:
     """``[{"model", "url"}]`` for each model ``model_choice`` names.
 
-    ``"both"`` means internvl3 and llama_vision; any other name is one served model.
-    ``urls`` overrides the endpoint per model (an empty value keeps ``torchserve_url``).
+    ``"both"`` means internvl3 and llama_vision; otherwise one served model name, or
+    several separated by commas. ``urls`` overrides the endpoint per model (an empty value
+    keeps ``torchserve_url``).
 
     >>> plan_models("llama_vision", "http://ts:8080", {"llama_vision": "http://llama:8080"})
     [{'model': 'llama_vision', 'url': 'http://llama:8080'}]
+    >>> [p["model"] for p in plan_models("extractor, extractor_v2", "http://ts:8080")]
+    ['extractor', 'extractor_v2']
     """
-    name = model_choice.strip()
-    if not name:
-        raise InvalidArgumentError(
-            "model_choice is empty; pass 'internvl3', 'llama_vision', 'both' or a served model name"
-        )
+    names = BOTH if model_choice.strip() == "both" else _names(model_choice)
     overrides = {k: v for k, v in (urls or {}).items() if v}
-    plan = [{"model": m, "url": overrides.get(m, torchserve_url)} for m in _models(name)]
+    plan = [{"model": m, "url": overrides.get(m, torchserve_url)} for m in names]
     for step in plan:
         if not step["url"].startswith(("http://", "https://")):
             raise InvalidArgumentError(
@@ -70,8 +69,14 @@ def plan_models(
     return plan
 
 
-def _models(model_choice: str) -> Sequence[str]:
-    return BOTH if model_choice == "both" else (model_choice,)
+def _names(model_choice: str) -> list[str]:
+    names = [n.strip() for n in model_choice.split(",") if n.strip()]
+    if not names or len(set(names)) < len(names):
+        raise InvalidArgumentError(
+            f"model_choice is {model_choice!r}; pass 'internvl3', 'llama_vision', 'both', "
+            "or served model names separated by commas (each once)"
+        )
+    return names
 
 
 def discover_images(
