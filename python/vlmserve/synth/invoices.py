@@ -13,7 +13,7 @@ from PIL import Image
 from vlmserve.synth import blocks
 from vlmserve.synth.content import Document
 from vlmserve.synth.labels import Labels
-from vlmserve.synth.page import FAINT, a4
+from vlmserve.synth.page import FAINT, LABEL_SCALE, a4
 
 M = 90  # page margin
 
@@ -69,9 +69,9 @@ def centred(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
         y = page.text(mid, y, "     ".join(contacts[i : i + 2]), align="m", room=room)
     y = page.rule(y + page.body // 2, M, right, width=3) + page.body
     y = page.text(mid, y, labels("invoice_title"), scale=1.8, bold=True, align="m") + page.body // 2
-    page.text(M, y, labels("bill_to"), scale=0.88, fill=FAINT)
+    page.text(M, y, labels("bill_to"), scale=LABEL_SCALE, fill=FAINT)
     y_left = page.lines(
-        M, y + page.line_height(0.88), blocks.party_lines(doc.payer, labels), room=mid - M
+        M, y + page.line_height(LABEL_SCALE), blocks.party_lines(doc.payer, labels), room=mid - M
     )
     y_right = page.pairs(mid + 150, y, blocks.references(doc, labels), style="above")
     columns, rows = blocks.item_table(

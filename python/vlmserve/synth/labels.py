@@ -50,8 +50,7 @@ TUNED: dict[str, list[str]] = {
     "account_holder": ["Account Name", "Account Holder"],
     "txn_date": ["Date"],
     "txn_details": ["Description", "Transaction Details", "Details"],
-    "debit": ["Debit", "Withdrawals"],
-    "credit": ["Credit", "Deposits"],
+    "flows": ["Debit|Credit", "Withdrawals|Deposits"],  # money out|money in, as a pair
     "txn_amount": ["Amount"],
     "balance": ["Balance"],
 }
@@ -88,8 +87,7 @@ HELD_OUT: dict[str, list[str]] = {
     "closing": ["Balance Carried Forward", "Ending Balance"],
     "account_holder": ["Customer Name", "Name(s)"],
     "txn_details": ["Particulars", "Narrative"],
-    "debit": ["Money Out", "Debits"],
-    "credit": ["Money In", "Credits"],
+    "flows": ["Money Out|Money In", "Debits|Credits"],
     "balance": ["Running Balance"],
 }
 

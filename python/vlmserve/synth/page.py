@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,7 @@ FONT_FAMILIES: dict[str, tuple[str, str]] = {
     "P052": ("opentype/urw-base35/P052-Roman.otf", "opentype/urw-base35/P052-Bold.otf"),
 }
 MONO_FAMILIES = ["DejaVu Sans Mono", "Liberation Mono", "Nimbus Mono"]
+LABEL_SCALE = 0.88  # small grey labels over their values: still >= 22 px on every page
 INK = (24, 24, 30)
 FAINT = (95, 95, 105)
 PAPER = (255, 255, 255)
@@ -135,7 +137,7 @@ class Page:
             return self.lines(x, y, [labelled(k, v) for k, v in pairs])
         if style == "above":
             for k, v in pairs:
-                y = self.text(x, y, k, scale=0.88, fill=FAINT)
+                y = self.text(x, y, k, scale=LABEL_SCALE, fill=FAINT)
                 y = self.text(x, y - self.body // 4, v, bold=True) + self.body // 3
             return y
         gap = self.body
@@ -151,21 +153,28 @@ class Page:
     def table(
         self, x0: int, x1: int, y: int, columns: list[Column], rows: list[list[str]], *, grid=False
     ) -> int:
-        """A table with a shaded header row; ``grid`` draws every cell border."""
+        """A table under a shaded header row (a header too wide for its column wraps onto a
+        second line); ``grid`` draws every cell border."""
         total = sum(c.weight for c in columns)
         edges = [x0]
         for c in columns:
             edges.append(edges[-1] + round((x1 - x0) * c.weight / total))
         edges[-1] = x1
-        row_h, pad = self.line_height(), self.body // 2
-        self.box(x0, y, x1, y + row_h, fill=(232, 232, 236))
-        for row, bold in [([c.header for c in columns], True), *[(r, False) for r in rows]]:
-            for c, left, right, cell in zip(columns, edges, edges[1:], row):
-                x = left + pad if c.align == "l" else right - pad
-                room = right - left - 2 * pad
-                self.text(
-                    x, y + (row_h - self.body) // 2, cell, bold=bold, align=c.align, room=room
-                )
+        spans = list(zip(columns, edges, edges[1:]))
+        pad, top, leading = self.body // 2, y, round(self.body * 1.1)
+        # Rows tall enough that ascenders and descenders keep clear of the rules: text that
+        # touches a ruling line is what OCR misreads first.
+        row_h, inset = round(self.body * 1.8), round(self.body * 0.3)
+        headers = [self._wrap(c.header, right - left - 2 * pad) for c, left, right in spans]
+        header_h = row_h + (max(map(len, headers)) - 1) * leading
+        self.box(x0, y, x1, y + header_h, fill=(232, 232, 236))
+        for span, lines in zip(spans, headers):
+            for i, line in enumerate(lines):
+                self._cell(span, y + inset + i * leading, line, bold=True)
+        y += header_h
+        for row in rows:
+            for span, cell in zip(spans, row):
+                self._cell(span, y + inset, cell)
             y += row_h
             if grid:
                 self.box(x0, y - row_h, x1, y)
@@ -173,8 +182,22 @@ class Page:
                 self.rule(y, x0, x1, width=1)
         if grid:
             for x in edges[1:-1]:
-                self.draw.line([(x, y - row_h * (len(rows) + 1)), (x, y)], fill=FAINT, width=2)
+                self.draw.line([(x, top), (x, y)], fill=FAINT, width=2)
         return y + self.body // 2
+
+    def _cell(self, span: tuple[Column, int, int], y: int, text: str, bold=False) -> None:
+        column, left, right = span
+        pad = self.body // 2
+        x = left + pad if column.align == "l" else right - pad
+        self.text(x, y, text, bold=bold, align=column.align, room=right - left - 2 * pad)
+
+    def _wrap(self, text: str, room: int) -> list[str]:
+        """``text`` on one line if it fits ``room`` (shrunk up to 80 %), else on two."""
+        words = text.split()
+        if len(words) < 2 or self.measure(text, 0.8, bold=True) <= room:
+            return [text]
+        half = (len(words) + 1) // 2
+        return [" ".join(words[:half]), " ".join(words[half:])]
 
     def fit(self, text: str, room: int, *, scale: float = 1.0, bold: bool = False) -> float:
         """The largest scale <= ``scale`` (in 5 % steps, not below 80 % of it) at which
@@ -187,15 +210,17 @@ class Page:
     def grid(self, x0: int, x1: int, y: int, pairs: list[tuple[str, str]], columns: int = 2) -> int:
         """Label/value pairs in a boxed grid, ``columns`` cells a row, each label over its value."""
         cell_w = (x1 - x0) // columns
-        cell_h = self.line_height(0.88) + self.line_height() + self.body // 2
+        cell_h = self.line_height(LABEL_SCALE) + self.line_height() + self.body // 2
         for i, (k, v) in enumerate(pairs):
             row, col = divmod(i, columns)
             left, top = x0 + col * cell_w, y + row * cell_h
             self.box(left, top, left + cell_w, top + cell_h)
             pad = self.body // 2
-            self.text(left + pad, top + pad // 2, k, scale=0.88, fill=FAINT)
+            self.text(left + pad, top + pad // 2, k, scale=LABEL_SCALE, fill=FAINT)
             room = cell_w - 2 * pad
-            self.text(left + pad, top + pad // 2 + self.line_height(0.88), v, bold=True, room=room)
+            self.text(
+                left + pad, top + pad // 2 + self.line_height(LABEL_SCALE), v, bold=True, room=room
+            )
         return y + -(-len(pairs) // columns) * cell_h + self.body
 
     def crop(self, bottom: int) -> None:
@@ -210,12 +235,12 @@ TILL_ROLL_WIDTH = 640
 PAGE_FAMILIES = [f for f in FONT_FAMILIES if f not in MONO_FAMILIES]
 
 
-def a4(rng) -> Page:
+def a4(rng: random.Random) -> Page:
     """A blank A4 page in a random proportional font, body text 25-29 px."""
     return Page(A4, FONT_FAMILIES[rng.choice(PAGE_FAMILIES)], rng.randrange(25, 30))
 
 
-def till_roll(rng, length: int = 3000) -> Page:
+def till_roll(rng: random.Random, length: int = 3000) -> Page:
     """A blank till roll in a monospaced font (crop it to its content when done)."""
     return Page(
         (TILL_ROLL_WIDTH, length), FONT_FAMILIES[rng.choice(MONO_FAMILIES)], rng.randrange(23, 26)

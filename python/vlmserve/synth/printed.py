@@ -33,8 +33,11 @@ class Style:
     def draw(cls, rng: random.Random) -> Style:
         return cls(rng.choice(DATE_FORMATS), rng.random() < 0.6, rng.choice(["-", " "]))
 
-    def date(self, day: datetime.date) -> str:
-        return day.strftime(self.date_format.replace("{d}", str(day.day)))
+    def date(self, day: datetime.date, short: bool = False) -> str:
+        """The date as this document prints it; ``short`` abbreviates the month name (for
+        narrow table columns)."""
+        pattern = self.date_format.replace("%B", "%b") if short else self.date_format
+        return day.strftime(pattern.replace("{d}", str(day.day)))
 
     def money(self, amount: Decimal, symbol: bool | None = None) -> str:
         """``$1,234.50``; without the ``$`` when the document's tables omit it."""

@@ -46,21 +46,19 @@ def _transactions(
 ) -> int:
     """The transaction table: Debit and Credit columns when ``split``, else one signed Amount."""
     money, date = doc.style.money, doc.style.date
-    names = [
-        "txn_date",
-        "txn_details",
-        *(["debit", "credit"] if split else ["txn_amount"]),
-        "balance",
+    flows = labels("flows").split("|") if split else [labels("txn_amount")]
+    headers = [labels("txn_date"), labels("txn_details"), *flows, labels("balance")]
+    weights = [2.2, 4.6, *[1.7] * len(flows), 1.7]
+    columns = [
+        Column(h, w, "l" if i < 2 else "r") for i, (h, w) in enumerate(zip(headers, weights))
     ]
-    weights = {"txn_date": 2.2, "txn_details": 4.6}
-    columns = [Column(labels(n), weights.get(n, 1.7), "l" if n in weights else "r") for n in names]
     rows = []
     for t in doc.transactions:
         if split:
-            flows = [money(-t.amount), ""] if t.amount < 0 else ["", money(t.amount)]
+            cells = [money(-t.amount), ""] if t.amount < 0 else ["", money(t.amount)]
         else:
-            flows = [money(t.amount)]
-        rows.append([date(t.day), t.description, *flows, money(t.balance)])
+            cells = [money(t.amount)]
+        rows.append([date(t.day, short=True), t.description, *cells, money(t.balance)])
     return page.table(M, page.width - M, y, columns, rows[::-1] if newest_first else rows)
 
 
@@ -77,15 +75,9 @@ def classic(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     y = page.rule(y, M, right) + page.body
     y_left = page.pairs(M, y, _account_pairs(doc, labels, rng), style="side")
     y_right = page.pairs(half + 150, y, _balances(doc, labels), style="side", x1=right)
-    y = _transactions(page, doc, labels, max(y_left, y_right) + page.body, split=True)
-    page.text(
-        half,
-        page.height - M,
-        "Please check your statement and report any errors promptly.",
-        align="m",
-        fill=FAINT,
-        scale=0.9,
-    )
+    _transactions(page, doc, labels, max(y_left, y_right) + page.body, split=True)
+    notice = "Please check your statement and report any errors promptly."
+    page.text(half, page.height - M, notice, align="m", fill=FAINT)
     return page.image
 
 
@@ -109,8 +101,8 @@ def ledger(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     ]
     y = page.pairs(M, y + page.body, details, style="colon")
     y = _transactions(page, doc, labels, y + page.body, split=False)
-    return_y = page.pairs(mid + 60, y + page.body, _balances(doc, labels), style="side", x1=right)
-    page.rule(return_y, mid + 60, right)
+    y = page.pairs(mid + 60, y + page.body, _balances(doc, labels), style="side", x1=right)
+    page.rule(y, mid + 60, right)
     return page.image
 
 
