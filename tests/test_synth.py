@@ -178,6 +178,7 @@ def test_cli_writes_held_out_documents(tmp_path):
         ),
         (["--kinds", "letter"], "unknown kind letter; choose from invoice, receipt, statement"),
         (["--layouts", "receipt_docket", "--kinds", "invoice"], "drop --kinds"),
+        (["--layouts", "receipt_docket", "--held-out"], "receipt_docket not held out"),
     ],
 )
 def test_cli_bad_arguments_are_usage_errors(tmp_path, args, message):

@@ -110,9 +110,10 @@ def select_layouts(
     kinds: Sequence[str] | None = None,
     held_out: bool = False,
 ) -> list[Layout]:
-    """The layouts to draw from: the named ones, else those of ``kinds`` in the tuned
-    (default) or the held-out split. Raises :class:`InvalidArgumentError` for an unknown
-    name or an empty selection.
+    """The layouts to draw from: the named ones (held-out ones included: naming one asks for
+    it), else the tuned (default) or the held-out split; then only those of ``kinds``.
+    Raises :class:`InvalidArgumentError` for an unknown name, a tuned layout named with
+    ``held_out`` or an empty selection.
 
     >>> [l.name for l in select_layouts(kinds=["statement"], held_out=True)]
     ['statement_summary']
@@ -125,6 +126,12 @@ def select_layouts(
             )
     if layouts:
         chosen = [LAYOUTS[n] for n in dict.fromkeys(layouts)]
+        tuned = [lay.name for lay in chosen if not lay.held_out]
+        if held_out and tuned:
+            raise InvalidArgumentError(
+                f"{', '.join(tuned)} not held out; drop held_out (--held-out) or name only "
+                f"held-out layouts: {', '.join(HELD_OUT)}"
+            )
     else:
         chosen = [lay for lay in LAYOUTS.values() if lay.held_out == held_out]
     chosen = [lay for lay in chosen if not kinds or lay.kind in kinds]
