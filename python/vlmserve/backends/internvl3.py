@@ -1,0 +1,82 @@
+"""The ``internvl3`` backend: InternVL3 (``InternVLForConditionalGeneration``, the ``-hf``
+checkpoints) through transformers.
+
+Images are tiled by the core (:class:`~vlmserve.InternVL3Preprocessor`: 448-px tiles plus a
+thumbnail); a batch is the tiles of all its documents concatenated, and each document's
+prompt carries ``<img>`` + ``<IMG_CONTEXT>`` x (tokens per tile x its tiles) + ``</img>``
+in place of its image, as ``InternVLProcessor`` writes it.
+
+>>> from vlmserve.backends import Extractor, get_backend
+>>> backend = get_backend("internvl3", {"model_path": "/models/InternVL3-2B-hf",
+...                                     "max_tiles": 6})        # doctest: +SKIP
+>>> Extractor(backend).process_single_image("receipt.jpg")["quality"]  # doctest: +SKIP
+{'fields_found': 9, 'fields_total': 25, 'label': 'partial'}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from vlmserve.backends.hf import TransformersBackend, positive_int, to_tensor
+from vlmserve.errors import InvalidArgumentError
+from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor
+
+__all__ = ["InternVL3Backend", "image_tokens_per_tile"]
+
+
+def image_tokens_per_tile(config: Any) -> int:
+    """How many ``<IMG_CONTEXT>`` tokens one tile becomes: the vision tower's patches,
+    shrunk by the pixel shuffle (256 for InternVL3: (448 / 14)^2 x 0.5^2)."""
+    vision = config.vision_config
+    side = _square(vision.image_size, "image_size") // _square(vision.patch_size, "patch_size")
+    return int(side * side * config.downsample_ratio**2)
+
+
+def _square(size: Any, what: str) -> int:
+    height, width = (size, size) if isinstance(size, int) else size
+    if height != width:
+        raise InvalidArgumentError(f"vision_config.{what}={size!r}: only square tiles are served")
+    return int(height)
+
+
+class InternVL3Backend(TransformersBackend):
+    """InternVL3 on transformers; see :mod:`vlmserve.backends.hf` for the config keys
+    (``max_tiles`` default 12)."""
+
+    name = "internvl3"
+    model_class = "InternVLForConditionalGeneration"
+    model_type = "internvl"
+
+    def _preprocessor(self, config: Mapping[str, Any], loader: ImageLoader) -> Any:
+        tok = self.tokenizer
+        self.image_token = getattr(tok, "context_image_token", "<IMG_CONTEXT>")
+        self.image_start = getattr(tok, "start_image_token", "<img>")
+        self.image_end = getattr(tok, "end_image_token", "</img>")
+        expected = self.model.config.image_token_id
+        if tok.convert_tokens_to_ids(self.image_token) != expected:
+            raise InvalidArgumentError(
+                f"the tokenizer in {self.model_path} maps {self.image_token} to "
+                f"{tok.convert_tokens_to_ids(self.image_token)}, the model expects "
+                f"{expected}; pass a model directory whose tokenizer belongs to the model"
+            )
+        self.image_tokens_per_tile = image_tokens_per_tile(self.model.config)
+        self.chat = self.chat_text(self.image_token)
+        return InternVL3Preprocessor(
+            tile_size=_square(self.model.config.vision_config.image_size, "image_size"),
+            max_tiles=positive_int(config, "max_tiles", 12),
+            dtype=self.dtype,
+            loader=loader,
+        )
+
+    def text_for(self, num_tiles: int) -> str:
+        """A document's prompt: the chat text with its image expanded to context tokens."""
+        context = self.image_token * (self.image_tokens_per_tile * num_tiles)
+        return self.chat.replace(self.image_token, self.image_start + context + self.image_end)
+
+    def _model_inputs(self, batch: list[dict[str, Any]], device: str) -> dict[str, Any]:
+        inputs = self.tokenize([self.text_for(d["num_patches"][0]) for d in batch], device)
+        pixel_values = np.concatenate([d["pixel_values"] for d in batch])
+        return {**inputs, "pixel_values": to_tensor(pixel_values, self.dtype, device)}
