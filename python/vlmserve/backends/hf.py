@@ -182,10 +182,10 @@ class TransformersBackend(Backend):
                 f"unknown {self.name} config keys {unknown}; use some of {sorted(CONFIG_KEYS)}"
             )
         self.model_path = _model_path(config)
-        device = str(config.get("device", "auto"))
-        if device != "cpu":
-            cuda.apply_allocator_config()  # torch reads it once, when it initialises CUDA
-        self.device = resolve_device(device)
+        self.device = resolve_device(str(config.get("device", "auto")))
+        if self.device != "cpu":
+            # torch reads it once, when it initialises CUDA (is_available does not).
+            cuda.apply_allocator_config()
         self.dtype = resolve_dtype(config.get("dtype"), _capability(self.device))
         self.max_new_tokens = positive_int(config, "max_new_tokens", 1024)
         self.oom_min_new_tokens = positive_int(config, "oom_min_new_tokens", 256)
