@@ -222,6 +222,25 @@ def test_out_of_memory_while_generating_shrinks_new_tokens(model_dirs, pages) ->
     assert "shrink" in rec["recovery"]
 
 
+def test_out_of_memory_on_many_tiles_shrinks_to_fewer_tiles(model_dirs, pages) -> None:
+    b = backend(model_dirs, "internvl3", max_tiles=6, oom_min_new_tokens=4)
+    assert b.shrink({"max_new_tokens": 4, "max_tiles": 6}) == {"max_new_tokens": 4, "max_tiles": 3}
+    assert b.shrink({"max_new_tokens": 4, "max_tiles": 1}) is None
+
+    def hook(m, args, kwargs):
+        if kwargs["pixel_values"].shape[0] > 4:
+            # Fault injection: the vision tower runs out of memory above 4 tiles.
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 1.00 GiB")
+
+    b.model.model.vision_tower.register_forward_pre_hook(hook, with_kwargs=True)
+    vision = calls_of(b.model.model.vision_tower)
+    rec = Extractor(b).process_single_image(pages[0])  # an A4 page: 7 tiles at max_tiles=6
+    assert_well_formed(rec, "internvl3")
+    assert "shrink" in rec["recovery"]
+    retiled = vlmserve.InternVL3Preprocessor(max_tiles=3)(pages[0])["pixel_values"]
+    assert torch.equal(vision[-1]["pixel_values"], torch.from_numpy(retiled))
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_reload_and_cpu_generate_hooks_answer_the_batch(model_dirs, pages, kind) -> None:
     b = backend(model_dirs, kind)
@@ -229,5 +248,6 @@ def test_reload_and_cpu_generate_hooks_answer_the_batch(model_dirs, pages, kind)
     before = b.model
     b.reload()
     assert b.model is not before
-    answers = b.cpu_generate([p.data for p in prepared], max_new_tokens=2)
+    params = {**b.generation_params(), "max_new_tokens": 2}
+    answers = b.cpu_generate([p.data for p in prepared], **params)
     assert len(answers) == 2 and all(isinstance(a, str) for a in answers)

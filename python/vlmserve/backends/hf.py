@@ -20,7 +20,7 @@ Config keys (besides :data:`~vlmserve.backends.base.LOADER_KEYS`):
 ``oom_min_new_tokens``
     the floor ``shrink`` halves ``max_new_tokens`` down to (default 256).
 ``max_tiles``
-    the most image tiles per document.
+    the most image tiles per document (``shrink`` halves it too, for InternVL3).
 
 >>> from vlmserve.backends import Extractor, get_backend
 >>> backend = get_backend("internvl3", {"model_path": "/models/InternVL3-8B-hf"})  # doctest: +SKIP
@@ -232,8 +232,11 @@ class TransformersBackend(Backend):
         """The core preprocessor (``process_each``) matching the model's vision config."""
         raise NotImplementedError
 
-    def _model_inputs(self, batch: list[dict[str, Any]], device: str) -> dict[str, Any]:
-        """The keyword arguments of ``model.generate`` for a batch of prepared images."""
+    def _model_inputs(
+        self, batch: list[dict[str, Any]], device: str, **limits: Any
+    ) -> dict[str, Any]:
+        """The keyword arguments of ``model.generate`` for a batch of prepared images;
+        ``limits`` are the subclass's own :meth:`generation_params` (e.g. ``max_tiles``)."""
         raise NotImplementedError
 
     def chat_text(self, image_token: str) -> str:
@@ -274,13 +277,27 @@ class TransformersBackend(Backend):
         ]
 
     def generation_params(self) -> dict[str, Any]:
+        """``max_new_tokens``, plus what a subclass lets :meth:`shrink` lower."""
         return {"max_new_tokens": self.max_new_tokens}
+
+    def shrink_floors(self) -> dict[str, int]:
+        """The parameters :meth:`shrink` halves, each with the value it stops at."""
+        return {"max_new_tokens": self.oom_min_new_tokens}
+
+    def shrink(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Halves each parameter of :meth:`shrink_floors` down to its floor (a call's GPU
+        memory grows with both); ``None`` once every one is there."""
+        floors = self.shrink_floors()
+        smaller = {k: max(floors[k], v // 2) if k in floors else v for k, v in params.items()}
+        return None if smaller == params else smaller
 
     def generate(self, batch: list[Any], **params: Any) -> list[str]:
         return self._generate(batch, self.device, **params)
 
-    def _generate(self, batch: list[Any], device: str, *, max_new_tokens: int) -> list[str]:
-        inputs = self._model_inputs(batch, device)
+    def _generate(
+        self, batch: list[Any], device: str, *, max_new_tokens: int, **limits: Any
+    ) -> list[str]:
+        inputs = self._model_inputs(batch, device, **limits)
         with torch.inference_mode():
             out = self.model.generate(
                 **inputs,
@@ -290,12 +307,6 @@ class TransformersBackend(Backend):
             )
         new_tokens = out[:, inputs["input_ids"].shape[1] :]
         return self.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-
-    def shrink(self, params: dict[str, Any]) -> dict[str, Any] | None:
-        """Half the new tokens, down to ``oom_min_new_tokens``; ``None`` once there."""
-        current = params["max_new_tokens"]
-        smaller = max(self.oom_min_new_tokens, current // 2)
-        return None if smaller >= current else {**params, "max_new_tokens": smaller}
 
     def reload(self) -> None:
         """Drops the model, empties the CUDA cache, and loads it again (a fresh allocator

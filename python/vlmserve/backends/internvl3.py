@@ -15,11 +15,13 @@ in place of its image, as ``InternVLProcessor`` writes it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from vlmserve.backends.base import Prepared
 from vlmserve.backends.hf import TransformersBackend, positive_int, to_tensor
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor
@@ -64,19 +66,54 @@ class InternVL3Backend(TransformersBackend):
             )
         self.image_tokens_per_tile = image_tokens_per_tile(self.model.config)
         self.chat = self.chat_text(self.image_token)
+        self.max_tiles = positive_int(config, "max_tiles", 12)
+        self._retilers: dict[int, InternVL3Preprocessor] = {}
+        self._loader = loader
+        return self._tiler(self.max_tiles)
+
+    def _tiler(self, max_tiles: int) -> InternVL3Preprocessor:
         return InternVL3Preprocessor(
             tile_size=_square(self.model.config.vision_config.image_size, "image_size"),
-            max_tiles=positive_int(config, "max_tiles", 12),
+            max_tiles=max_tiles,
             dtype=self.dtype,
-            loader=loader,
+            loader=self._loader,
         )
+
+    def prepare(self, images: Sequence[Any]) -> list[Prepared | BaseException]:
+        """As the base class, keeping each image's source so that :meth:`shrink`'s lower
+        ``max_tiles`` can re-tile it."""
+        return [
+            p if isinstance(p, BaseException) else replace(p, data={**p.data, "source": image})
+            for p, image in zip(super().prepare(images), images)
+        ]
+
+    def generation_params(self) -> dict[str, Any]:
+        return {**super().generation_params(), "max_tiles": self.max_tiles}
+
+    def shrink_floors(self) -> dict[str, int]:
+        return {**super().shrink_floors(), "max_tiles": 1}
+
+    def within(self, item: dict[str, Any], max_tiles: int) -> dict[str, Any]:
+        """The item, re-tiled by the core to at most ``max_tiles`` tiles if it has more
+        (the whole page on fewer, larger-scaled tiles: less memory, less detail)."""
+        if item["num_patches"][0] <= max_tiles:
+            return item
+        if max_tiles not in self._retilers:
+            self._retilers[max_tiles] = self._tiler(max_tiles)
+        (retiled,) = self._retilers[max_tiles].process_each([item["source"]])
+        if isinstance(retiled, BaseException):
+            raise retiled
+        return retiled
 
     def text_for(self, num_tiles: int) -> str:
         """A document's prompt: the chat text with its image expanded to context tokens."""
         context = self.image_token * (self.image_tokens_per_tile * num_tiles)
         return self.chat.replace(self.image_token, self.image_start + context + self.image_end)
 
-    def _model_inputs(self, batch: list[dict[str, Any]], device: str) -> dict[str, Any]:
+    def _model_inputs(
+        self, batch: list[dict[str, Any]], device: str, *, max_tiles: int
+    ) -> dict[str, Any]:
+        batch = [self.within(d, max_tiles) for d in batch]
         inputs = self.tokenize([self.text_for(d["num_patches"][0]) for d in batch], device)
         pixel_values = np.concatenate([d["pixel_values"] for d in batch])
         return {**inputs, "pixel_values": to_tensor(pixel_values, self.dtype, device)}
