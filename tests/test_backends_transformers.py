@@ -102,12 +102,14 @@ def test_internvl3_batch_reaches_the_model_as_the_core_made_it(model_dirs, pages
     per_tile = b.image_tokens_per_tile
     assert per_tile == 16  # (448 / 56)^2 patches, 0.5^2 after the pixel shuffle
     image_id = b.model.config.image_token_id
+    start_id = b.tokenizer.convert_tokens_to_ids("<img>")
+    assert not step["attention_mask"].all()  # the shorter prompts are padded
     for row, mask, n in zip(step["input_ids"], step["attention_mask"], tiles):
         assert int((row == image_id).sum()) == per_tile * n
         pad = int((mask == 0).sum())
         assert mask[pad:].all()  # padding only on the left
-        start = b.tokenizer.convert_tokens_to_ids("<img>")
-        assert row[pad:].tolist().index(start) + 1 == row[pad:].tolist().index(image_id)
+        tokens = row[pad:].tolist()
+        assert tokens.index(start_id) + 1 == tokens.index(image_id)
 
 
 def test_llama_vision_batch_reaches_the_model_as_the_core_made_it(model_dirs, pages) -> None:
@@ -192,7 +194,7 @@ def fail_batches_larger_than_one(module: torch.nn.Module) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_out_of_memory_splits_the_batch_and_every_item_recovers(model_dirs, pages, kind) -> None:
-    b = backend(model_dirs, kind, max_tiles=2) if kind == "internvl3" else backend(model_dirs, kind)
+    b = backend(model_dirs, kind, **({"max_tiles": 2} if kind == "internvl3" else {}))
     fail_batches_larger_than_one(b.model)
     ran = calls_of(b.model)  # after the fault: records only the forwards that ran
     with Extractor(b) as ex:
@@ -226,6 +228,8 @@ def test_out_of_memory_on_many_tiles_shrinks_to_fewer_tiles(model_dirs, pages) -
     b = backend(model_dirs, "internvl3", max_tiles=6, oom_min_new_tokens=4)
     assert b.shrink({"max_new_tokens": 4, "max_tiles": 6}) == {"max_new_tokens": 4, "max_tiles": 3}
     assert b.shrink({"max_new_tokens": 4, "max_tiles": 1}) is None
+    (half_page,) = b.prepare([pages[2]])  # a 1x2 grid plus the thumbnail
+    assert b.within(half_page.data, max_tiles=2) is half_page.data  # the grid fits: kept
 
     def hook(m, args, kwargs):
         if kwargs["pixel_values"].shape[0] > 4:

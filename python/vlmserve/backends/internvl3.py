@@ -96,7 +96,8 @@ class InternVL3Backend(TransformersBackend):
     def within(self, item: dict[str, Any], max_tiles: int) -> dict[str, Any]:
         """The item, re-tiled by the core to at most ``max_tiles`` tiles if it has more
         (the whole page on fewer, larger-scaled tiles: less memory, less detail)."""
-        if item["num_patches"][0] <= max_tiles:
+        plan = item["plan"]
+        if plan.num_tiles - plan.thumbnail <= max_tiles:  # max_tiles counts the grid only
             return item
         if max_tiles not in self._retilers:
             self._retilers[max_tiles] = self._tiler(max_tiles)
