@@ -72,16 +72,14 @@ def build_pipeline(
     ) -> Outputs:
         # Tasks that read the world (a folder, a server, a CSV) are never served from the
         # cache: the same arguments can mean new files or a new model.
-        images = comps["discover_images"](
-            data_path=data_path, recursive=recursive, formats=formats
-        ).set_display_name("discover images")
+        images = comps["discover_images"](data_path=data_path, recursive=recursive, formats=formats)
         images.set_caching_options(False)
         plan = comps["plan_models"](
             model_choice=model_choice,
             torchserve_url=torchserve_url,
             internvl3_url=internvl3_url,
             llama_url=llama_url,
-        ).set_display_name("plan models")
+        )
         with dsl.ParallelFor(plan.output, name="each-model") as target:
             inference = comps["model_inference"](
                 images=images.outputs["images"],
@@ -92,24 +90,22 @@ def build_pipeline(
                 concurrency=concurrency,
                 timeout_s=timeout_s,
                 retries=retries,
-            ).set_display_name("model inference")
+            )
             inference.set_caching_options(False)
             if accelerator_type:
                 inference.set_accelerator_type(accelerator_type)
                 inference.set_accelerator_limit(accelerator_limit)
             scored = comps["evaluate"](
                 results=inference.outputs["results"], ground_truth_path=ground_truth_path
-            ).set_display_name("evaluate")
+            )
             scored.set_caching_options(False)
-        comparison = comps["aggregate_results"](
-            results=dsl.Collected(inference.outputs["results"])
-        ).set_display_name("aggregate results")
+        comparison = comps["aggregate_results"](results=dsl.Collected(inference.outputs["results"]))
         page = comps["report"](
             images=images.outputs["images"],
             evaluations=dsl.Collected(scored.outputs["evaluation"]),
             comparison=comparison.outputs["comparison"],
             title=report_title,
-        ).set_display_name("report")
+        )
         return Outputs(report=page.outputs["html"], summary=page.outputs["summary"])
 
     return extraction_pipeline
