@@ -11,9 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import free_ports
 from vlmserve import extract
+from vlmserve.cli import main
 from vlmserve.pipelines import compare, steps
 from vlmserve.pipelines.pipeline import build_pipeline
 
@@ -163,3 +165,13 @@ def test_server_down_fails_after_retries(run_pipeline, tmp_path, capfd):
 def test_a_missing_or_empty_folder_fails_the_run(run_pipeline, tmp_path, capfd, folder, message):
     (tmp_path / "empty").mkdir()
     _fails(run_pipeline, capfd, "discover-images", message, data_path=str(tmp_path / folder))
+
+
+def test_pipeline_run_command(kfp_local, torchserve_server, tmp_path):
+    args = ["pipeline", "run", str(_one_image(tmp_path)), "--url", torchserve_server.inference_url]
+    args += ["--model-choice", torchserve_server.model, "--token", torchserve_server.inference_key]
+    args += ["--truth", str(TRUTH), "--pipeline-root", str(kfp_local)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    report = Path(result.output.split("report: ")[1].split()[0])
+    assert report.is_relative_to(kfp_local) and report.read_text().count("<svg") == 3

@@ -318,7 +318,9 @@ def local_runner(tmp_path, monkeypatch):
 
 
 def test_discover_component_runs_locally(local_runner, tree):
-    task = components.build(None)["discover_images"](data_path=str(tree))
+    task = components.build(None)["discover_images"](
+        data_path=str(tree), recursive=True, formats="png,jpg,webp"
+    )
     assert task.outputs["Output"] == 3
     listed = steps.read_json(task.outputs["images"].path)
     assert listed == steps.discover_images(tree)
@@ -327,7 +329,9 @@ def test_discover_component_runs_locally(local_runner, tree):
 
 def test_discover_component_fails_the_run_on_a_missing_folder(local_runner, tmp_path, capfd):
     with pytest.raises(RuntimeError, match="discover-images"):
-        components.build(None)["discover_images"](data_path=str(tmp_path / "absent"))
+        components.build(None)["discover_images"](
+            data_path=str(tmp_path / "absent"), recursive=True, formats="png"
+        )
     assert "InvalidArgumentError: data_path" in capfd.readouterr().out
 
 

@@ -21,13 +21,9 @@ __all__ = ["BASE_IMAGE", "FUNCTIONS", "build"]
 BASE_IMAGE = "python:3.11"
 
 
-def discover_images(
-    data_path: str,
-    images: Output[Dataset],
-    recursive: bool = True,
-    formats: str = "jpg,jpeg,png,tif,tiff,bmp,webp",
-) -> int:
-    """The readable images under ``data_path`` (JSON: images, rejected); returns the count."""
+def discover_images(data_path: str, recursive: bool, formats: str, images: Output[Dataset]) -> int:
+    """The readable images under ``data_path`` (JSON: images, rejected); returns the count.
+    ``formats``: suffixes separated by commas."""
     from vlmserve.pipelines import steps
 
     found = steps.discover_images(data_path, recursive=recursive, formats=formats.split(","))

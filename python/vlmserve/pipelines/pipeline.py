@@ -25,6 +25,7 @@ from kfp import compiler, dsl
 from kfp.dsl import HTML, Markdown
 
 from vlmserve.pipelines import DEFAULT_PACKAGE, components
+from vlmserve.pipelines.steps import DEFAULT_FORMATS
 
 __all__ = ["COMPILED", "build_pipeline", "compile_pipeline"]
 
@@ -67,7 +68,7 @@ def build_pipeline(
         timeout_s: float = 120.0,
         retries: int = 4,
         recursive: bool = True,
-        formats: str = "jpg,jpeg,png,tif,tiff,bmp,webp",
+        formats: str = ",".join(DEFAULT_FORMATS),
         report_title: str = "Document extraction report",
     ) -> Outputs:
         # Tasks that read the world (a folder, a server, a CSV) are never served from the
