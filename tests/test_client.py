@@ -78,6 +78,7 @@ class ModelServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall per kept-alive request
 
             def log_message(self, *args) -> None:  # keep pytest output clean
                 pass
