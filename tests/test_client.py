@@ -93,7 +93,19 @@ class ModelServer:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def refused(self) -> bool:
+                """Answers as TorchServe 0.12 does for a missing or wrong inference key."""
+                sent = self.headers.get("Authorization")
+                server.auth.append(sent)
+                if not server.token or sent == f"Bearer {server.token}":
+                    return False
+                refusal = {"code": 400, "type": "InvalidKeyException", "message": "Token..."}
+                self.reply(400, refusal)
+                return True
+
             def do_GET(self) -> None:
+                if self.refused():
+                    return
                 health = {
                     "/ping": {"status": "Healthy"},
                     f"/v1/models/{MODEL}": {"name": MODEL, "ready": True},
@@ -105,9 +117,8 @@ class ModelServer:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                server.auth.append(self.headers.get("Authorization"))
-                if server.token and self.headers.get("Authorization") != f"Bearer {server.token}":
-                    return self.reply(401, {"message": "Token Authorization failed"})
+                if self.refused():
+                    return None
                 routes = {
                     f"/predictions/{MODEL}": lambda b: b,
                     f"/v1/models/{MODEL}:predict": lambda b: base64.b64decode(
@@ -209,6 +220,14 @@ def assert_answers(records: list[dict], paths: list[str]) -> None:
 
 def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("protocol", ["kserve-v1", "kserve-v2"])
+def test_ping_says_which_model_is_not_ready(protocol):
+    with ModelServer() as server:
+        c = client(server, protocol=protocol, model="nope")
+        with pytest.raises(FetchError, match=f"{server.url}/.* is not ready .*HTTP 404"):
+            c.ping()
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
@@ -385,11 +404,14 @@ def test_concurrency_is_reached_and_not_exceeded(images):
 
 def test_token_is_sent_as_a_bearer_header(images):
     with ModelServer(token="s3cret") as server:
+        with pytest.raises(FetchError, match="token="):
+            client(server).ping()
         denied = client(server).infer(images[:1])
+        assert client(server, token="s3cret").ping()
         records = client(server, token="s3cret").infer(images[:2])
-    assert denied[0]["error"]["status"] == 401
+    assert denied[0]["error"]["status"] == 400
     assert "token=" in denied[0]["error"]["message"]
-    assert server.auth == [None, "Bearer s3cret", "Bearer s3cret"]
+    assert server.auth == [None, None, "Bearer s3cret", "Bearer s3cret", "Bearer s3cret"]
     assert_answers(records, images[:2])
 
 

@@ -168,10 +168,10 @@ fn data_url(image: &[u8]) -> String {
     format!("data:{mime};base64,{}", BASE64.encode(image))
 }
 
-/// The start of a body, for messages.
+/// The start of a body on one line, for messages.
 pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let text = text.trim();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match text.char_indices().nth(200) {
         Some((i, _)) => format!("{}...", &text[..i]),
         None if text.is_empty() => "(empty body)".to_string(),

@@ -78,11 +78,7 @@ impl Failure {
                 "model {model:?} is not served at {endpoint} (HTTP 404: {body}); check the \
                  model name and that the model is registered"
             ),
-            Failure::Status {
-                status: status @ (401 | 403),
-                body,
-                ..
-            } => format!(
+            Failure::Status { status, body, .. } if refused_credentials(*status, body) => format!(
                 "{endpoint} refused the request (HTTP {status}: {body}); pass the server's \
                  inference key or bearer token as token="
             ),
@@ -96,6 +92,12 @@ impl Failure {
             ),
         }
     }
+}
+
+/// Whether an answer means "wrong or missing credentials": 401/403, or TorchServe 0.12's
+/// 400 with `InvalidKeyException` when the inference key is missing or wrong.
+pub fn refused_credentials(status: u16, body: &str) -> bool {
+    matches!(status, 401 | 403) || (status == 400 && body.contains("InvalidKeyException"))
 }
 
 /// Exponential backoff: `base`, `2 base`, `4 base`... each plus a random jitter below
@@ -216,6 +218,13 @@ mod tests {
         let missing = status(404).describe("http://h/p", "inv", 1, t);
         assert!(missing.contains("model \"inv\" is not served"), "{missing}");
         assert!(status(401).describe("u", "m", 1, t).contains("token="));
+        let torchserve = Failure::Status {
+            status: 400,
+            body: r#"{"code": 400, "type": "InvalidKeyException", "message": "Token..."}"#.into(),
+            retry_after: None,
+        };
+        assert!(torchserve.describe("u", "m", 1, t).contains("token="));
+        assert!(!status(400).describe("u", "m", 1, t).contains("token="));
         assert!(status(503)
             .describe("u", "m", 3, t)
             .contains("after 3 attempts"));

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use url::Url;
 
 use super::protocol::{snippet, Answer, Protocol};
-use super::retry::{backoff, next_wait, parse_retry_after, Failure};
+use super::retry::{backoff, next_wait, parse_retry_after, refused_credentials, Failure};
 use super::ClientConfig;
 use crate::error::{Error, Result};
 use crate::extract::record::{self, RecordInput};
@@ -81,10 +81,15 @@ impl Shared {
         if status.is_success() && Protocol::healthy(&body) {
             return Ok(true);
         }
+        let body = snippet(&body);
+        let hint = if refused_credentials(status.as_u16(), &body) {
+            "pass the server's inference key or bearer token as token="
+        } else {
+            "wait for the model to load or check the model name"
+        };
         Err(Error::fetch(format!(
-            "{} is not ready (HTTP {status}: {}); wait for the model to load or check the model name",
-            self.health,
-            snippet(&body)
+            "{} is not ready (HTTP {status}: {body}); {hint}",
+            self.health
         )))
     }
 
