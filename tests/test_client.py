@@ -457,3 +457,10 @@ def test_paths_must_be_a_list_and_out_writable(images, tmp_path):
         c.infer(images[0])
     with pytest.raises(InvalidArgumentError, match="directory exists"):
         c.run(images, out=tmp_path / "no" / "such" / "dir.jsonl")
+
+
+def test_progress_true_draws_a_tqdm_bar(images, tmp_path, capsys):
+    with ModelServer() as server:
+        summary = client(server).run(images[:3], out=tmp_path / "o.jsonl", progress=True)
+    assert summary["done"] == 3
+    assert "3/3" in capsys.readouterr().err
