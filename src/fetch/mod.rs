@@ -106,6 +106,8 @@ impl Client {
         if config.timeout.is_zero() {
             return Err(Error::invalid_argument("timeout_s must be above 0"));
         }
+        // The work is waiting on sockets; two workers keep base64 and JSON of one response
+        // from delaying the others without a thread per core.
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("vlmserve-fetch")
