@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -68,3 +70,18 @@ PAGE_SIZES = [(1240, 1754), (1024, 768), (500, 3000), (2000, 600), (300, 200)]
 @pytest.fixture(scope="session")
 def pages() -> list[Image.Image]:
     return [document(w, h, seed=i) for i, (w, h) in enumerate(PAGE_SIZES)]
+
+
+@pytest.fixture
+def kfp_local(tmp_path, monkeypatch) -> Path:
+    """kfp.local running each task as a subprocess of this Python (no venv, no pip install:
+    build components with ``package=None``); the tasks import the vlmserve under test. Returns
+    the pipeline root, under ``tmp_path``."""
+    local = pytest.importorskip("kfp.local")
+    import vlmserve
+
+    here = str(Path(vlmserve.__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.getenv("PYTHONPATH")])))
+    root = tmp_path / "pipeline_root"
+    local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=str(root))
+    return root

@@ -9,7 +9,6 @@ import re
 import statistics
 from pathlib import Path
 
-import kfp.local
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -307,17 +306,7 @@ def test_accelerator_options_reach_the_inference_task_only(tmp_path):
     assert resources["resourceCount"] == "2" and resources["resourceType"] == "nvidia.com/gpu"
 
 
-@pytest.fixture
-def local_runner(tmp_path, monkeypatch):
-    """kfp.local running each task as a subprocess of this Python (which imports vlmserve)."""
-    monkeypatch.setenv("PYTHONPATH", str(Path(steps.__file__).parents[2]))
-    kfp.local.init(
-        runner=kfp.local.SubprocessRunner(use_venv=False), pipeline_root=str(tmp_path / "root")
-    )
-    return tmp_path / "root"
-
-
-def test_discover_component_runs_locally(local_runner, tree):
+def test_discover_component_runs_locally(kfp_local, tree):
     task = components.build(None)["discover_images"](
         data_path=str(tree), recursive=True, formats="png,jpg,webp"
     )
@@ -327,7 +316,7 @@ def test_discover_component_runs_locally(local_runner, tree):
     assert task.outputs["images"].metadata == {"count": 3, "rejected": 1}
 
 
-def test_discover_component_fails_the_run_on_a_missing_folder(local_runner, tmp_path, capfd):
+def test_discover_component_fails_the_run_on_a_missing_folder(kfp_local, tmp_path, capfd):
     with pytest.raises(RuntimeError, match="discover-images"):
         components.build(None)["discover_images"](
             data_path=str(tmp_path / "absent"), recursive=True, formats="png"
