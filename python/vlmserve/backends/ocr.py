@@ -1,0 +1,167 @@
+"""The CPU default backend: Tesseract OCR plus layout rules, no model download.
+
+Each page is decoded by the core, read by Tesseract (word boxes, through ``tesserocr``: the
+library in-process, no subprocess) and turned by :mod:`~vlmserve.backends.ocr_rules` into
+the ``FIELD: value`` answer a VLM would give, so it runs under the same
+:class:`~vlmserve.backends.Extractor` (batching, OOM ladder, parsing, records).
+
+Engine choice, measured on rendered A4 pages (1240x1754, 8 pages, 2-core EPYC, one
+thread): word accuracy / seconds per page -- tesserocr 2.13 (Tesseract 5.5) 1.000 / 0.27,
+pytesseract (Debian Tesseract 5.3 subprocess) 0.969 / 0.46, rapidocr-onnxruntime 1.4.4
+0.784 / 1.97 (it drops the spaces between English words).
+
+>>> from vlmserve.backends import Extractor, get_backend
+>>> with Extractor(get_backend("ocr", {"allowed_roots": ["docs"]})) as ex:  # doctest: +SKIP
+...     ex.process_single_image("docs/invoice.png")["fields"]["TOTAL_AMOUNT"]
+'1358.00'
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from vlmserve import extract
+from vlmserve.backends.base import Backend, Prepared, loader_from
+from vlmserve.backends.ocr_layout import Page, Word
+from vlmserve.backends.ocr_rules import answer
+from vlmserve.errors import InvalidArgumentError, VlmServeError
+
+__all__ = ["OcrBackend", "TesseractEngine"]
+
+log = logging.getLogger(__name__)
+
+# Where Debian, Homebrew and conda put Tesseract's language data (TESSDATA_PREFIX wins).
+_TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+    "/usr/local/share/tessdata",
+)
+
+
+def find_tessdata(lang: str) -> str:
+    """The directory holding ``<lang>.traineddata``.
+
+    Raises :class:`vlmserve.InvalidArgumentError` saying how to install it when absent.
+    """
+    first = lang.split("+")[0]
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_DIRS]
+    for d in filter(None, candidates):
+        if (Path(d) / f"{first}.traineddata").is_file():
+            return d
+    raise InvalidArgumentError(
+        f"no Tesseract language data for {first!r} in {candidates}; install it "
+        f"(Debian: apt-get install tesseract-ocr-{first}) or set TESSDATA_PREFIX / tessdata="
+    )
+
+
+class TesseractEngine:
+    """Word boxes from Tesseract, one API instance per thread (an instance is not
+    thread-safe; Tesseract releases the GIL while it reads, so threads run in parallel).
+
+    >>> engine = TesseractEngine()                      # doctest: +SKIP
+    >>> engine.words(np.full((60, 200, 3), 255, np.uint8))  # doctest: +SKIP
+    []
+    """
+
+    def __init__(self, lang: str = "eng", psm: int = 3, tessdata: str | None = None) -> None:
+        import tesserocr
+
+        self._tesserocr = tesserocr
+        self.lang, self.psm = lang, int(psm)
+        self.tessdata = tessdata or find_tessdata(lang)
+        self._local = threading.local()
+        self._api()  # fail now, in load(), on a bad language or psm
+
+    def _api(self) -> Any:
+        api = getattr(self._local, "api", None)
+        if api is None:
+            try:
+                api = self._tesserocr.PyTessBaseAPI(
+                    path=self.tessdata.rstrip("/") + "/", lang=self.lang, psm=self.psm
+                )
+            except RuntimeError as err:
+                raise InvalidArgumentError(
+                    f"Tesseract cannot start with lang={self.lang!r} psm={self.psm} "
+                    f"tessdata={self.tessdata!r}: {err}"
+                ) from err
+            self._local.api = api
+        return api
+
+    def words(self, rgb: np.ndarray) -> list[Word]:
+        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines."""
+        tess = self._tesserocr
+        api = self._api()
+        h, w = rgb.shape[:2]
+        api.SetImageBytes(np.ascontiguousarray(rgb).tobytes(), w, h, 3, 3 * w)
+        api.Recognize()
+        level = tess.RIL.WORD
+        out = []
+        for it in tess.iterate_level(api.GetIterator(), level):
+            text = it.GetUTF8Text(level)
+            box = it.BoundingBox(level)
+            if not text or not box:
+                continue
+            base = it.Baseline(level)
+            baseline = (base[0][1] + base[1][1]) / 2 if base else None
+            out.append(Word(text, *box, baseline=baseline))
+        api.Clear()
+        return out
+
+
+class OcrBackend(Backend):
+    """Tesseract + layout rules as a :class:`~vlmserve.backends.Backend`.
+
+    Config keys: ``lang`` (``"eng"``), ``psm`` (Tesseract page segmentation mode, 3),
+    ``threads`` (pages read at once; default: the CPU count), ``tessdata`` (language data
+    directory), ``schema`` (a schema JSON path or text; default the 25 fields), and the
+    image loader's keys (:data:`~vlmserve.backends.base.LOADER_KEYS`).
+    """
+
+    name: ClassVar[str] = "ocr"
+
+    def load(self, config: Mapping[str, Any]) -> None:
+        self.loader = loader_from(config)
+        self.engine = TesseractEngine(
+            str(config.get("lang", "eng")), int(config.get("psm", 3)), config.get("tessdata")
+        )
+        threads = int(config.get("threads", os.cpu_count() or 1))
+        if threads < 1:
+            raise InvalidArgumentError(f"threads must be >= 1, got {threads}")
+        self.pool = ThreadPoolExecutor(threads, thread_name_prefix="vlmserve-ocr")
+        schema = config.get("schema")
+        self.schema = (
+            extract.Schema.default() if schema is None else extract.Schema.from_json(schema)
+        )
+
+    def prepare(self, images: Sequence[Any]) -> list[Prepared | BaseException]:
+        out: list[Prepared | BaseException] = []
+        for image in images:
+            start = time.perf_counter()
+            try:
+                rgb = self.loader.load(image)
+            except VlmServeError as err:
+                out.append(err)
+                continue
+            out.append(Prepared(rgb, timing_ms={"decode": (time.perf_counter() - start) * 1e3}))
+        return out
+
+    def generate(self, batch: list[Any], **params: Any) -> list[str]:
+        return list(self.pool.map(self.read_page, batch))
+
+    def read_page(self, rgb: np.ndarray) -> str:
+        """The ``FIELD: value`` answer for one decoded page."""
+        h, w = rgb.shape[:2]
+        page = Page.from_words(self.engine.words(rgb), w, h)
+        log.debug("OCR page %dx%d: %d lines", w, h, len(page.lines))
+        return answer(page, self.schema.names)
