@@ -214,23 +214,22 @@ class Page:
         if right:
             yield right[0], False
         if below:
-            for under in self.under(line, seg, limit=1):
+            for _, under in self.under(line, seg, limit=1):
                 yield under, False
 
-    def under(self, line: Line, seg: Segment, limit: int = 1) -> list[Segment]:
+    def under(self, line: Line, seg: Segment, limit: int = 1) -> list[tuple[Line, Segment]]:
         """Up to ``limit`` phrases stacked under ``seg`` (overlapping it horizontally, each
-        within reach of the one above)."""
-        out: list[Segment] = []
+        within reach of the one above), with their lines."""
+        out: list[tuple[Line, Segment]] = []
         last_y1, reach = line.y1, _BELOW_REACH * line.height
-        for below_line in self.lines[line.index + 1 :]:
-            if below_line.y0 - last_y1 > reach or len(out) >= limit:
+        for below in self.lines[line.index + 1 :]:
+            if below.y0 - last_y1 > reach or len(out) >= limit:
                 break
-            hits = [
-                s for s in below_line.segments if s.x0 < seg.x1 + 2 * seg.height and s.x1 > seg.x0
-            ]
+            reach_x = seg.x1 + 2 * seg.height
+            hits = [s for s in below.segments if s.x0 < reach_x and s.x1 > seg.x0]
             if hits:
-                out.append(hits[0])
-                last_y1 = below_line.y1
+                out.append((below, hits[0]))
+                last_y1 = below.y1
         return out
 
 

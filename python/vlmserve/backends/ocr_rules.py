@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
-from vlmserve.backends.ocr_table import TOTAL_LABELS, line_items, totals
+from vlmserve.backends.ocr_table import TOTAL_LABELS, Table, line_items, totals
 from vlmserve.extract import abn_valid
 
 __all__ = ["RULES", "Document", "answer"]
@@ -42,8 +42,8 @@ ABN_DIGITS = re.compile(r"\b\d[\d\s]{9,14}\d\b")
 BSB = re.compile(r"\b\d{3}[\s-]?\d{3}\b")
 STATE_POSTCODE = re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\b,?\s+\d{4}\b", re.IGNORECASE)
 STREET = re.compile(
-    r"^(?:(?:unit|shop|suite|level|lot)\s+\w+[,\s]+)?\d+[a-z]?(?:[/-]\d+[a-z]?)?\s+[a-z]"
-    r"|\bp\.?\s?o\.?\s+box\b|\bgpo\s+box\b",
+    r"^(?:unit|shop|suite|level|lot|floor|building)\s+\d"
+    r"|^\d+[a-z]?(?:[/-]\d+[a-z]?)?\s+[a-z]|\bp\.?\s?o\.?\s+box\b|\bgpo\s+box\b",
     re.IGNORECASE,
 )
 
@@ -104,6 +104,10 @@ PERIOD_LABELS = [
     "statement period", "period", "statement dates", "for the period", "date range",
     "period covered", "statement date range", "from",
 ]  # fmt: skip
+CONTACT_LABELS = {
+    label_key(lab)
+    for lab in [*PHONE_LABELS, *EMAIL_LABELS, *ADDRESS_LABELS, *ABN_LABELS, "fax", "web"]
+}
 TITLES = {"invoice": "INVOICE", "receipt": "RECEIPT", "statement": "BANK_STATEMENT"}
 
 ALL_LABELS = {
@@ -138,6 +142,11 @@ def is_labelled(text: str) -> bool:
     return label_key(head) in ALL_LABELS
 
 
+def _ends_block(text: str) -> bool:
+    head = label_key(text.split(":", 1)[0] if ":" in text else text)
+    return (head in ALL_LABELS or is_labelled(text)) and head not in CONTACT_LABELS
+
+
 def abns(text: str) -> list[str]:
     """Every 11-digit run (spaces allowed) with a valid ABN checksum."""
     found = []
@@ -156,7 +165,9 @@ def contact_like(text: str) -> bool:
 
 
 def address_like(text: str) -> bool:
-    return not contact_like(text) and bool(STATE_POSTCODE.search(text) or STREET.search(text))
+    if contact_like(text) or DATE.search(text):
+        return False
+    return bool(STATE_POSTCODE.search(text) or STREET.search(text))
 
 
 @dataclass
@@ -175,13 +186,26 @@ class Document:
             start = head or (right[0] if right else None)
             anchor = start or seg
             block = [start] if start else []
-            for below in self.page.under(line, anchor, limit=6):
-                if is_labelled(below.text) or label_key(below.text) in ALL_LABELS:
+            for below_line, below in self.page.under(line, anchor, limit=6):
+                # The block ends where another field's label starts a phrase.
+                if any(_ends_block(s.text) for s in below_line.segments):
                     break
                 block.append(below)
             if block:
                 return block
         return []
+
+    @cached_property
+    def kind(self) -> str | None:
+        return _document_type(self)
+
+    @cached_property
+    def table(self) -> Table:
+        return line_items(self.page, is_stop=lambda t: _TOTAL_WORDS.search(t) is not None)
+
+    def plain_lines(self) -> list[Line]:
+        """The lines outside the item table."""
+        return [line for line in self.page.lines if line.index not in self.table.lines]
 
     @cached_property
     def payer_lines(self) -> set[int]:
@@ -193,6 +217,8 @@ class Document:
         and within the top third of the page."""
         limit = self.page.height / 3 if self.page.height else float("inf")
         stops = [s.y0 for s in self.payer_block[:1]]
+        if self.table.lines:
+            limit = min(limit, self.page.lines[self.table.lines[0]].y0)
         out = []
         for line in self.page.lines:
             if line.y0 > limit or (stops and line.y0 >= stops[0] - line.height):
@@ -274,7 +300,7 @@ def _business_address(doc: Document) -> str | None:
     labelled = [m for m in labelled if id(m.value) not in doc.payer_lines]
     if labelled:
         m = labelled[0]
-        more = [s.text for s in doc.page.under(m.line, m.value, limit=2) if address_like(s.text)]
+        more = [s.text for _, s in doc.page.under(m.line, m.value, limit=2) if address_like(s.text)]
         return ", ".join([clip(m.value.text), *more])
     parts = [s.text for s in _supplier_segments(doc) if address_like(s.text)]
     return ", ".join(parts[:3]) or None
@@ -377,7 +403,9 @@ def _invoice_date(doc: Document) -> str | None:
     for m in doc.values(DATE_LABELS, accept=lambda t: bool(DATE.search(t))):
         if label_key(m.segment.text).split(" ")[0] not in due:
             return first(DATE, m.value.text)
-    for line in doc.page.lines:
+    if doc.kind == "BANK_STATEMENT":
+        return None  # a statement's dates are its period and its transactions
+    for line in doc.plain_lines():
         if not any(w in label_key(line.text).split() for w in ("due", "period", "from", "to")):
             found = first(DATE, line.text)
             if found:
@@ -399,33 +427,38 @@ def _payment_method(doc: Document) -> str | None:
     found = _labelled(METHOD_LABELS, None, text=True)(doc)
     if found and not DATE.search(found) and not re.search(r"\d{3}", found):
         return found
-    text = " " + label_key(doc.page.text()) + " "
+    if doc.kind == "BANK_STATEMENT":
+        return None  # its transactions name payment methods, it was not paid by one
+    text = " " + " ".join(label_key(line.text) for line in doc.plain_lines()) + " "
     for word in METHOD_WORDS:
         if f" {word} " in text:
             return word
     return None
 
 
+BANK_NAME = re.compile(
+    r"^(?:[A-Z][\w&'.-]*\s+){0,4}(?:Bank|Credit Union|Building Society)(?:\s+Limited|\s+Ltd)?$"
+    r"|^Bank\s+of(?:\s+[A-Z][\w&'.-]*){1,3}$",
+)
+
+
 def _bank_name(doc: Document) -> str | None:
     found = _labelled(BANK_LABELS, None, text=True)(doc)
-    if found and re.search(r"[A-Za-z]{2}", found) and not BSB.search(found):
+    if (
+        found
+        and re.search(r"[A-Za-z]{2}", found)
+        and not set(label_key(found).split()) & set(TITLES)
+    ):
         return found
     for seg in doc.outside_payer():
-        if re.search(
-            r"\b(?:bank|credit union|building society)\b", seg.text, re.IGNORECASE
-        ) and not is_labelled(seg.text):
-            return seg.text
+        if BANK_NAME.match(seg.text.strip()):
+            return seg.text.strip()
     return None
 
 
 def _items(part: int) -> Callable[[Document], list[str] | None]:
     def rule(doc: Document) -> list[str] | None:
-        if "items" not in doc.cache:
-            doc.cache["items"] = line_items(
-                doc.page, is_stop=lambda t: _TOTAL_WORDS.search(t) is not None
-            )
-        items = doc.cache["items"]
-        column = [row[part] for row in items]  # type: ignore[union-attr]
+        column = [row[part] for row in doc.table.rows]
         return column if any(column) else None
 
     return rule

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from vlmserve.backends.ocr_layout import Line, Page, Word, label_key
 
-__all__ = ["MONEY", "line_items", "totals"]
+__all__ = ["MONEY", "Table", "line_items", "totals"]
 
 MONEY = re.compile(
     r"(?<![\d.,])\(?-?\$?\s?-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}\)?(?:\s?(?:CR|DR)\b)?(?![\d,]*\d)",
     re.IGNORECASE,
 )
 NUMBER = re.compile(r"^\(?-?\$?\d[\d,]*(?:\.\d+)?\)?$")
+_DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 
 TOTAL_LABELS = {
     "subtotal": [
@@ -85,7 +87,9 @@ def _candidates(page: Page) -> dict[str, list[tuple[Decimal, str]]]:
         texts = ([rest.text] if rest else []) + right
         moneys = [m.group(0) for t in texts for m in MONEY.finditer(t)]
         if not moneys:
-            moneys = [m.group(0) for s in page.under(line, seg, 1) for m in MONEY.finditer(s.text)]
+            moneys = [
+                m.group(0) for _, s in page.under(line, seg, 1) for m in MONEY.finditer(s.text)
+            ]
         if moneys:
             # The rightmost amount: a line may carry a rate ("GST 10%") or a count first.
             found[kind].append((_amount(moneys[-1]) or Decimal(0), moneys[-1]))
@@ -164,36 +168,53 @@ def _h(words: list[Word]) -> float:
     return sorted(w.height for w in words)[len(words) // 2]
 
 
-def line_items(page: Page, is_stop: Callable[[str], bool]) -> list[tuple[str, str, str]]:
-    """``(description, quantity, price)`` per row of the first item table (price: the
-    unit price column, else the amount)."""
-    lines = page.lines
-    for i, line in enumerate(lines):
+@dataclass
+class Table:
+    """The item table: ``(description, quantity, price)`` per row (price: the unit price
+    column, else the amount) and the page lines it spans (header included)."""
+
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    lines: range = range(0)
+
+
+def line_items(page: Page, is_stop: Callable[[str], bool]) -> Table:
+    """The first item table on the page (an empty one when there is none)."""
+    for i, line in enumerate(page.lines):
         columns = _header(line)
         if columns:
-            return _rows(lines[i + 1 :], columns, is_stop)
-    return []
+            rows, used = _rows(page.lines[i + 1 :], columns, is_stop)
+            return Table(rows, range(i, i + 1 + used))
+    return Table()
+
+
+def _number_cell(text: str) -> str:
+    """A numeric cell with OCR's letter-for-digit slips undone ("i" for 1, "O" for 0),
+    when that makes it a number; else as read."""
+    fixed = text.replace(" ", "").translate(_DIGIT_LOOKALIKES)
+    return fixed if NUMBER.match(fixed) else text
 
 
 def _rows(
     lines: list[Line], columns: list[tuple[str, int, int]], is_stop: Callable[[str], bool]
-) -> list[tuple[str, str, str]]:
+) -> tuple[list[tuple[str, str, str]], int]:
     rows: list[dict[str, str]] = []
-    last_y1 = None
+    last_y1, used = None, 0
     for line in lines:
         if last_y1 is not None and line.y0 - last_y1 > 3 * line.height:
             break
         if is_stop(line.segments[0].text) or _header(line):
             break
-        cells = _cells(line.words, columns)
-        numeric = any(k != "desc" and NUMBER.match(v.replace(" ", "")) for k, v in cells.items())
-        if numeric or not rows:
+        cells = {
+            k: v if k == "desc" else _number_cell(v) for k, v in _cells(line.words, columns).items()
+        }
+        if any(k != "desc" and NUMBER.match(v) for k, v in cells.items()) or not rows:
             rows.append(cells)
-        else:
+        else:  # a description wrapped onto a second line
             rows[-1]["desc"] = f"{rows[-1].get('desc', '')} {cells.get('desc', '')}".strip()
-        last_y1 = line.y1
-    return [
+        last_y1, used = line.y1, used + 1
+    items = [
         (r.get("desc", ""), r.get("qty", ""), r.get("price") or r.get("amount", ""))
         for r in rows
         if r.get("desc")
     ]
+    return items, used
