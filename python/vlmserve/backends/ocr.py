@@ -114,8 +114,13 @@ class TesseractEngine:
             if not text or not box:
                 continue
             base = it.Baseline(level)
-            baseline = (base[0][1] + base[1][1]) / 2 if base else None
-            out.append(Word(text, *box, baseline=baseline))
+            if base and base[1][0] != base[0][0]:
+                (bx0, by0), (bx1, by1) = base
+                slope = (by1 - by0) / (bx1 - bx0)
+                mid = by0 + slope * ((box[0] + box[2]) / 2 - bx0)
+                out.append(Word(text, *box, baseline=mid, slope=slope))
+            else:
+                out.append(Word(text, *box))
         api.Clear()
         return out
 

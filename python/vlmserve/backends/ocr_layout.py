@@ -50,6 +50,7 @@ class Word:
     x1: int
     y1: int
     baseline: float | None = None
+    slope: float = 0.0
 
     @property
     def height(self) -> int:
@@ -57,7 +58,12 @@ class Word:
 
     @property
     def base(self) -> float:
+        """The baseline's height at the word's centre (the box bottom if unknown)."""
         return self.y1 if self.baseline is None else self.baseline
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
 
     @property
     def size(self) -> float:
@@ -159,10 +165,19 @@ class Page:
     @classmethod
     def from_words(cls, words: Iterable[Word], width: int = 0, height: int = 0) -> Page:
         """Groups words into lines by baseline, then into phrases by the gaps between them."""
+        words = [w for w in words if w.text.strip()]
+        skew = _skew(words)
+
+        def level(w: Word) -> float:  # the baseline as if the page were straight
+            return w.base - skew * w.centre
+
         rows: list[list[Word]] = []
-        for word in sorted((w for w in words if w.text.strip()), key=lambda w: w.base):
+        for word in sorted(words, key=level):
             row = rows[-1] if rows else None
-            if row and abs(word.base - _row_base(row)) <= _BASELINE_TOLERANCE * _row_height(row):
+            near = row and abs(
+                level(word) - _row_level(row, level)
+            ) <= _BASELINE_TOLERANCE * _row_height(row)
+            if near:
                 row.append(word)
             else:
                 rows.append([word])
@@ -233,8 +248,14 @@ class Page:
         return out
 
 
-def _row_base(row: list[Word]) -> float:
-    return statistics.median(w.base for w in row[-3:])
+def _skew(words: list[Word]) -> float:
+    """The page's tilt (dy/dx): the median baseline slope of words long enough to show it."""
+    slopes = [w.slope for w in words if w.x1 - w.x0 > 3 * w.height]
+    return statistics.median(slopes) if slopes else 0.0
+
+
+def _row_level(row: list[Word], level: Callable[[Word], float]) -> float:
+    return statistics.median(level(w) for w in row[-3:])
 
 
 def _row_height(row: list[Word]) -> float:
