@@ -27,6 +27,8 @@ _PHRASE_GAP = 1.6
 _BASELINE_TOLERANCE = 0.45
 # A label's value below it must start within this many line heights.
 _BELOW_REACH = 2.6
+# Words shorter than this share of the median word height are rule lines, not text.
+_MIN_HEIGHT = 0.4
 # Fuzzy label match: OCR slips ("lnvoice") still match, different words do not.
 _LABEL_SIMILARITY = 0.8
 
@@ -166,6 +168,10 @@ class Page:
     def from_words(cls, words: Iterable[Word], width: int = 0, height: int = 0) -> Page:
         """Groups words into lines by baseline, then into phrases by the gaps between them."""
         words = [w for w in words if w.text.strip()]
+        if words:
+            # Rules, borders and shading read as "words" far shorter than any text.
+            typical = statistics.median(w.height for w in words)
+            words = [w for w in words if w.height >= _MIN_HEIGHT * typical]
         skew = _skew(words)
 
         def level(w: Word) -> float:  # the baseline as if the page were straight
@@ -216,7 +222,8 @@ class Page:
                 if (own or not other_label(value.text)) and accept(value.text):
                     found.append(Match(label, line, seg, value))
                     break
-        return found
+        # The most specific label first ("Payment Method: EFT" before "Payment Details").
+        return sorted(found, key=lambda m: -len(label_key(m.label).split()))
 
     def _candidates(
         self, line: Line, seg: Segment, n: int, below: bool
@@ -231,6 +238,16 @@ class Page:
         if below:
             for _, under in self.under(line, seg, limit=1):
                 yield under, False
+
+    def above(self, line: Line, seg: Segment) -> tuple[Line, Segment] | None:
+        """The phrase stacked right over ``seg`` (overlapping it, within reach), if any."""
+        for over in reversed(self.lines[: line.index]):
+            if line.y0 - over.y1 > _BELOW_REACH * line.height:
+                return None
+            hits = [s for s in over.segments if s.x0 < seg.x1 and s.x1 > seg.x0]
+            if hits:
+                return over, hits[0]
+        return None
 
     def under(self, line: Line, seg: Segment, limit: int = 1) -> list[tuple[Line, Segment]]:
         """Up to ``limit`` phrases stacked under ``seg`` (overlapping it horizontally, each
@@ -264,8 +281,9 @@ def _row_height(row: list[Word]) -> float:
 
 def _phrases(words: list[Word]) -> list[Segment]:
     segments = [Segment([words[0]])]
+    height = statistics.median(w.height for w in words)  # a "-" is no measure of the type
     for prev, word in zip(words, words[1:]):
-        if word.x0 - prev.x1 > _PHRASE_GAP * min(prev.height, word.height):
+        if word.x0 - prev.x1 > _PHRASE_GAP * height:
             segments.append(Segment([word]))
         else:
             segments[-1].words.append(word)

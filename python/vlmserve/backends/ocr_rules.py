@@ -137,14 +137,19 @@ def first(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def is_labelled(text: str) -> bool:
-    """The phrase starts with a known label followed by ``:`` (or is one)."""
-    head = text.split(":", 1)[0] if ":" in text else text
-    return label_key(head) in ALL_LABELS
+    """The phrase starts with a known label ("Invoice No. 12", "Date:", "Customer"); a
+    one-letter label ("P: 02 ...") only with its colon."""
+    words = label_key(text).split()
+    for n in range(min(len(words), 4), 0, -1):
+        head = " ".join(words[:n])
+        if head in ALL_LABELS and (len(head) > 1 or text.lstrip()[1:2] == ":"):
+            return True
+    return False
 
 
 def _ends_block(text: str) -> bool:
     head = label_key(text.split(":", 1)[0] if ":" in text else text)
-    return (head in ALL_LABELS or is_labelled(text)) and head not in CONTACT_LABELS
+    return is_labelled(text) and head.split(" ")[0] not in CONTACT_LABELS
 
 
 def abns(text: str) -> list[str]:
@@ -179,21 +184,66 @@ class Document:
 
     @cached_property
     def payer_block(self) -> list[Segment]:
-        """The payer's block: the phrase after "Bill To" (or like) and those stacked under."""
+        """The payer's block: labelled ("Bill To" and the like), else a name over an address
+        that is not the supplier's."""
+        return self.labelled_payer or self._unlabelled_payer()
+
+    @cached_property
+    def labelled_payer(self) -> list[Segment]:
+        """The phrase after "Bill To" (or like) and those stacked under it."""
         for _, line, seg, n in self.page.find_labels(PAYER_LABELS):
             head = seg.tail(n)
-            right = [s for s in line.segments if s.x0 >= seg.x1]
+            right = [s for s in line.segments if s.x0 >= seg.x1 and not is_labelled(s.text)]
             start = head or (right[0] if right else None)
             anchor = start or seg
             block = [start] if start else []
             for below_line, below in self.page.under(line, anchor, limit=6):
-                # The block ends where another field's label starts a phrase.
-                if any(_ends_block(s.text) for s in below_line.segments):
+                # The block ends where another field's label starts a phrase in its column
+                # or left of it (a label further right belongs to another block).
+                if any(_ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
                     break
                 block.append(below)
             if block:
                 return block
         return []
+
+    def _unlabelled_payer(self) -> list[Segment]:
+        """A name over an address that is not the supplier's: a window-envelope block."""
+        taken = {id(s) for s in self.supplier_address}
+        for line in self.plain_lines():
+            for seg in line.segments:
+                if id(seg) in taken or not address_like(seg.text):
+                    continue
+                over = self.page.above(line, seg)
+                if over is None or not _plain(over[1].text) or over[1] is self.supplier_name:
+                    continue
+                stacked = [s for _, s in self.page.under(line, seg, limit=4)]
+                rest = []
+                for s in stacked:
+                    if not (address_like(s.text) or contact_like(s.text)) or is_labelled(s.text):
+                        break
+                    rest.append(s)
+                return [over[1], seg, *rest]
+        return []
+
+    @cached_property
+    def supplier_name(self) -> Segment | None:
+        return _supplier_name(self)
+
+    @cached_property
+    def supplier_address(self) -> list[Segment]:
+        """Address phrases stacked under the supplier's name (a tagline may sit between)."""
+        name = self.supplier_name
+        if name is None:
+            return []
+        line = next(ln for ln in self.page.lines if name in ln.segments)
+        out: list[Segment] = []
+        for _, seg in self.page.under(line, name, limit=5):
+            if address_like(seg.text):
+                out.append(seg)
+            elif out or is_labelled(seg.text) or contact_like(seg.text):
+                break
+        return out
 
     @cached_property
     def kind(self) -> str | None:
@@ -216,7 +266,7 @@ class Document:
         """The supplier's heading: lines above the payer block, the item table or totals,
         and within the top third of the page."""
         limit = self.page.height / 3 if self.page.height else float("inf")
-        stops = [s.y0 for s in self.payer_block[:1]]
+        stops = [s.y0 for s in self.labelled_payer[:1]]
         if self.table.lines:
             limit = min(limit, self.page.lines[self.table.lines[0]].y0)
         out = []
@@ -256,28 +306,32 @@ def _document_type(doc: Document) -> str | None:
     return best[1] if best else None
 
 
-def _supplier_name(doc: Document) -> str | None:
+def _plain(text: str) -> bool:
+    """Text that may be a name: letters, no label, title, contact, address or date."""
+    words = label_key(text).split()
+    return not (
+        not words
+        or any(w in TITLES for w in words)
+        or is_labelled(text)
+        or contact_like(text)
+        or address_like(text)
+        or DATE.search(text)
+        or not re.search(r"[A-Za-z]{2}", text)
+    )
+
+
+def _supplier_name(doc: Document) -> Segment | None:
+    """After "From:" (or like), else the most prominent plain phrase of the heading."""
     named = doc.values(SUPPLIER_LABELS, accept=lambda t: not is_labelled(t), below=True)
     if named:
-        return clip(named[0].value.text)
-    best: tuple[float, str] | None = None
+        return named[0].value
+    best: tuple[float, Segment] | None = None
     for line in doc.heading:
         for seg in line.segments:
-            text = seg.text
-            words = label_key(text).split()
-            if (
-                not words
-                or any(w in TITLES for w in words)
-                or is_labelled(text)
-                or contact_like(text)
-                or address_like(text)
-                or DATE.search(text)
-                or not re.search(r"[A-Za-z]{2}", text)
-            ):
-                continue
-            size = seg.size - line.index * 0.01
-            if best is None or size > best[0]:
-                best = (size, text)
+            if _plain(seg.text):
+                size = seg.size - line.index * 0.01
+                if best is None or size > best[0]:
+                    best = (size, seg)
     return best[1] if best else None
 
 
@@ -302,8 +356,7 @@ def _business_address(doc: Document) -> str | None:
         m = labelled[0]
         more = [s.text for _, s in doc.page.under(m.line, m.value, limit=2) if address_like(s.text)]
         return ", ".join([clip(m.value.text), *more])
-    parts = [s.text for s in _supplier_segments(doc) if address_like(s.text)]
-    return ", ".join(parts[:3]) or None
+    return ", ".join(s.text for s in doc.supplier_address) or None
 
 
 def _phone_in(segments: Sequence[Segment]) -> str | None:
@@ -478,7 +531,7 @@ def _total(kind: str) -> Callable[[Document], str | None]:
 
 RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "DOCUMENT_TYPE": _document_type,
-    "SUPPLIER_NAME": _supplier_name,
+    "SUPPLIER_NAME": lambda doc: doc.supplier_name and clip(doc.supplier_name.text),
     "BUSINESS_ABN": _business_abn,
     "BUSINESS_ADDRESS": _business_address,
     "BUSINESS_PHONE": _business_phone,
