@@ -43,7 +43,7 @@ BSB = re.compile(r"\b\d{3}[\s-]?\d{3}\b")
 STATE_POSTCODE = re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\b,?\s+\d{4}\b", re.IGNORECASE)
 STREET = re.compile(
     r"^(?:unit|shop|suite|level|lot|floor|building)\s+\d"
-    r"|^\d+[a-z]?(?:[/-]\d+[a-z]?)?\s+[a-z]|\bp\.?\s?o\.?\s+box\b|\bgpo\s+box\b",
+    r"|^\d+[a-z]?(?:[/-]\d+[a-z]?)?\s+[a-z]{2,}|\bp\.?\s?o\.?\s+box\b|\bgpo\s+box\b",
     re.IGNORECASE,
 )
 
@@ -152,6 +152,12 @@ def _ends_block(text: str) -> bool:
     return is_labelled(text) and head.split(" ")[0] not in CONTACT_LABELS
 
 
+def unlabel(text: str) -> str:
+    """The text without a leading ``Label:`` ("Address: 1 Main St" -> "1 Main St")."""
+    head, colon, rest = text.partition(":")
+    return rest.strip() if colon and is_labelled(head) and rest.strip() else text
+
+
 def abns(text: str) -> list[str]:
     """Every 11-digit run (spaces allowed) with a valid ABN checksum."""
     found = []
@@ -170,7 +176,7 @@ def contact_like(text: str) -> bool:
 
 
 def address_like(text: str) -> bool:
-    if contact_like(text) or DATE.search(text):
+    if contact_like(text) or DATE.search(text) or re.search(r"\d\.\d\d\b", text):
         return False
     return bool(STATE_POSTCODE.search(text) or STREET.search(text))
 
@@ -193,8 +199,8 @@ class Document:
         """The phrase after "Bill To" (or like) and those stacked under it."""
         for _, line, seg, n in self.page.find_labels(PAYER_LABELS):
             head = seg.tail(n)
-            right = [s for s in line.segments if s.x0 >= seg.x1 and not is_labelled(s.text)]
-            start = head or (right[0] if right else None)
+            right = [s for s in line.segments if s.x0 >= seg.x1][:1]
+            start = head or (right[0] if right and not is_labelled(right[0].text) else None)
             anchor = start or seg
             block = [start] if start else []
             for below_line, below in self.page.under(line, anchor, limit=6):
@@ -203,9 +209,14 @@ class Document:
                 if any(_ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
                     break
                 block.append(below)
-            if block:
+            # "Account Name: <the supplier>" is where to pay, not who pays.
+            if block and not self._is_supplier(block[0]):
                 return block
         return []
+
+    def _is_supplier(self, seg: Segment) -> bool:
+        name = self.supplier_name
+        return name is not None and label_key(unlabel(seg.text)) == label_key(name.text)
 
     def _unlabelled_payer(self) -> list[Segment]:
         """A name over an address that is not the supplier's: a window-envelope block."""
@@ -266,7 +277,8 @@ class Document:
         """The supplier's heading: lines above the payer block, the item table or totals,
         and within the top third of the page."""
         limit = self.page.height / 3 if self.page.height else float("inf")
-        stops = [s.y0 for s in self.labelled_payer[:1]]
+        # Where the first payer label sits (not the block: that needs the supplier's name).
+        stops = [line.y0 for _, line, _, _ in self.page.find_labels(PAYER_LABELS)][:1]
         if self.table.lines:
             limit = min(limit, self.page.lines[self.table.lines[0]].y0)
         out = []
@@ -351,7 +363,7 @@ def _business_abn(doc: Document) -> str | None:
 
 def _business_address(doc: Document) -> str | None:
     labelled = doc.values(ADDRESS_LABELS, accept=address_like)
-    labelled = [m for m in labelled if id(m.value) not in doc.payer_lines]
+    labelled = [m for m in labelled if id(m.segment) not in doc.payer_lines]
     if labelled:
         m = labelled[0]
         more = [s.text for _, s in doc.page.under(m.line, m.value, limit=2) if address_like(s.text)]
@@ -390,7 +402,7 @@ def _payer_part(kind: str) -> Callable[[Document], str | None]:
     """A part of the payer block: its name (first plain line), address, phone or email."""
 
     def rule(doc: Document) -> str | None:
-        block = [clip(s.text) for s in doc.payer_block]
+        block = [clip(unlabel(s.text)) for s in doc.payer_block]
         if kind == "name":
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
