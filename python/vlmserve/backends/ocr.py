@@ -202,8 +202,17 @@ class OcrBackend(Backend):
             out.append(Prepared(rgb, timing_ms={"decode": (time.perf_counter() - start) * 1e3}))
         return out
 
-    def generate(self, batch: list[Any], **params: Any) -> list[str]:
-        return list(self.pool.map(self.read_page, batch))
+    def generate(self, batch: list[Any], **params: Any) -> list[str | Exception]:
+        """Each page's answer; a page whose reading fails gets its exception (one bad page
+        never costs the others their answers)."""
+        return list(self.pool.map(self._read_alone, batch))
+
+    def _read_alone(self, rgb: np.ndarray) -> str | Exception:
+        try:
+            return self.read_page(rgb)
+        except Exception as err:  # any failure: reported in that page's record
+            log.exception("OCR failed on a %s page", "x".join(map(str, rgb.shape[:2])))
+            return err
 
     def read_page(self, rgb: np.ndarray) -> str:
         """The ``FIELD: value`` answer for one decoded page."""

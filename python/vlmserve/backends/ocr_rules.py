@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
+from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, Word, label_key
 from vlmserve.backends.ocr_table import TOTAL_LABELS, Table, line_items, totals
 from vlmserve.extract import abn_valid
 
@@ -58,12 +58,14 @@ NUMBER_LABELS = [
     "invoice", "tax invoice no", "tax invoice number", "tax invoice #", "receipt number",
     "receipt no", "receipt #", "receipt", "document number", "document no", "reference",
     "reference no", "ref", "ref no", "transaction no", "transaction number", "bill number",
-    "bill no", "order number", "order no", "number", "no",
+    "bill no", "order number", "order no", "number", "no", "trans no", "trans #", "txn no",
+    "docket no", "docket #", "transaction #", "sale no", "sale #",
 ]  # fmt: skip
 DATE_LABELS = [
     "invoice date", "date of issue", "issue date", "issued", "date issued", "tax date",
     "receipt date", "transaction date", "date", "dated", "purchase date", "order date",
     "sale date", "tax invoice date", "issued on", "date of invoice", "invoice dated",
+    "trans date", "txn date", "date of sale", "date of purchase",
 ]  # fmt: skip
 DUE_LABELS = [
     "due date", "payment due", "due", "due by", "pay by", "payment due date", "please pay by",
@@ -109,6 +111,11 @@ CONTACT_LABELS = {
     for lab in [*PHONE_LABELS, *EMAIL_LABELS, *ADDRESS_LABELS, *ABN_LABELS, "fax", "web"]
 }
 TITLES = {"invoice": "INVOICE", "receipt": "RECEIPT", "statement": "BANK_STATEMENT"}
+TITLE_PHRASE = re.compile(
+    r"\b(?:tax\s+|sales\s+|cash\s+|payment\s+)?(?:invoice|receipt)\b"
+    r"|\b(?:bank\s+|account\s+)?statement(?:\s+of\s+account)?\b",
+    re.IGNORECASE,
+)
 
 ALL_LABELS = {
     label_key(lab)
@@ -247,7 +254,7 @@ class Document:
         name = self.supplier_name
         if name is None:
             return []
-        line = next(ln for ln in self.page.lines if name in ln.segments)
+        line = next(ln for ln in self.page.lines if name.words[0] in ln.words)
         out: list[Segment] = []
         for _, seg in self.page.under(line, name, limit=5):
             if address_like(seg.text):
@@ -310,12 +317,17 @@ def _document_type(doc: Document) -> str | None:
         for seg in line.segments:
             words = label_key(seg.text).split()
             kinds = [TITLES[w] for w in words if w in TITLES]
-            # A title stands alone: no value (digits) or "Label:" in its phrase.
-            if kinds and len(words) <= 4 and not re.search(r"[\d:#]", seg.text):
+            # A title has no value (digits) or "Label:" in its phrase.
+            if kinds and len(words) <= 7 and not re.search(r"[\d:#]", seg.text):
                 size = seg.size - line.index * 0.01  # the tallest, then the topmost
                 if best is None or size > best[0]:
                     best = (size, kinds[0])
     return best[1] if best else None
+
+
+def untitled(text: str) -> str:
+    """The text without a title run into it ("Acme Bank  Statement of Account")."""
+    return re.sub(r"^[\W_]+|[\W_]+$", "", TITLE_PHRASE.sub(" ", text)).strip()
 
 
 def _plain(text: str) -> bool:
@@ -340,11 +352,18 @@ def _supplier_name(doc: Document) -> Segment | None:
     best: tuple[float, Segment] | None = None
     for line in doc.heading:
         for seg in line.segments:
-            if _plain(seg.text):
+            name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
+            if _plain(name):
                 size = seg.size - line.index * 0.01
                 if best is None or size > best[0]:
-                    best = (size, seg)
+                    best = (size, seg if name == seg.text else Segment(_words_of(seg, name)))
     return best[1] if best else None
+
+
+def _words_of(seg: Segment, text: str) -> list[Word]:
+    """The words of ``seg`` that spell ``text`` (a title cut from a name)."""
+    keep = set(text.split())
+    return [w for w in seg.words if w.text in keep] or seg.words
 
 
 def _supplier_segments(doc: Document) -> list[Segment]:
@@ -508,6 +527,8 @@ BANK_NAME = re.compile(
 
 
 def _bank_name(doc: Document) -> str | None:
+    if doc.kind == "BANK_STATEMENT" and doc.supplier_name is not None:
+        return doc.supplier_name.text  # a statement's issuer is its bank
     found = _labelled(BANK_LABELS, None, text=True)(doc)
     if (
         found

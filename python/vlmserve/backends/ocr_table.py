@@ -62,7 +62,11 @@ HEADER_WORDS = {
     "fee": "price",
     "amount": "amount", "total": "amount", "value": "amount", "ext": "amount",
     "extended": "amount", "subtotal": "amount",
+    # A statement's transaction table: found so that it is not taken for anything else.
+    "date": "date", "debit": "debit", "credit": "credit", "balance": "balance",
+    "withdrawals": "debit", "deposits": "credit",
 }  # fmt: skip
+_TRANSACTION_KINDS = {"debit", "credit", "balance"}
 
 
 def _amount(text: str) -> Decimal | None:
@@ -178,11 +182,14 @@ class Table:
 
 
 def line_items(page: Page, is_stop: Callable[[str], bool]) -> Table:
-    """The first item table on the page (an empty one when there is none)."""
+    """The first item table on the page (an empty one when there is none). A statement's
+    transaction table (debit / credit / balance columns) spans its lines but has no items."""
     for i, line in enumerate(page.lines):
         columns = _header(line)
         if columns:
             rows, used = _rows(page.lines[i + 1 :], columns, is_stop)
+            if _TRANSACTION_KINDS & {c[0] for c in columns}:
+                rows = []
             return Table(rows, range(i, i + 1 + used))
     return Table()
 
