@@ -1,6 +1,9 @@
 """The ``vlmserve`` command.
 
 vlmserve preprocess examples/documents --model internvl3
+vlmserve synth out/ --count 100 --seed 1 --held-out
+vlmserve extract examples/documents --out results.jsonl
+vlmserve evaluate results.jsonl --truth examples/documents/truth.csv
 """
 
 from __future__ import annotations
@@ -184,7 +187,7 @@ def extract_command(paths, backend, out, batch_size, config_items, schema) -> No
             for rec in extractor.process_image_batch(chunk):
                 failed += rec["error"] is not None
                 sink.write(json.dumps(rec) + "\n")
-            sink.flush()
+            sink.flush()  # each batch's records are on disk as soon as it is done
             bar.update(len(chunk))
     elapsed = time.perf_counter() - start
     click.echo(
@@ -227,6 +230,31 @@ def evaluate_command(predictions, truth, schema, as_json) -> None:
         click.echo(
             f"\ntext similarity (mean over {len(report.similarity)} text fields): {mean:.3f}"
         )
+
+
+def _names(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--count", type=click.IntRange(min=1), default=12, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--layouts", help="Comma-separated layout names (default: every tuned layout).")
+@click.option("--kinds", help="Comma-separated kinds: invoice, receipt, statement.")
+@click.option("--held-out", is_flag=True, help="Draw only the held-out layouts.")
+def synth(out_dir, count, seed, layouts, kinds, held_out) -> None:
+    """Render synthetic invoices, receipts and bank statements with OUT_DIR/truth.csv."""
+    from vlmserve import synth as generator
+    from vlmserve.errors import InvalidArgumentError
+
+    try:
+        rows = generator.generate(
+            out_dir, count, seed, layouts=_names(layouts), kinds=_names(kinds), held_out=held_out
+        )
+    except InvalidArgumentError as err:
+        raise click.UsageError(str(err)) from err
+    click.echo(f"{len(rows)} documents and truth.csv written to {out_dir}")
 
 
 if __name__ == "__main__":
