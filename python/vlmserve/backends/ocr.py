@@ -94,7 +94,14 @@ def without_rules(rgb: np.ndarray) -> np.ndarray:
     grey = (rgb @ np.array([299, 587, 114], np.uint32) // 1000).astype(np.uint8)
     dark = grey < _DARK
     length = max(_MIN_RULE, grey.shape[1] // 25)  # longer than any glyph stroke
-    rules = _on_runs(dark, length, 1) | _on_runs(dark, length, 0)
+    # A tilted rule steps by a pixel now and then: joined to its neighbours across the
+    # step, it is one run again.
+    across_rows, across_cols = dark.copy(), dark.copy()
+    across_rows[1:] |= dark[:-1]
+    across_rows[:-1] |= dark[1:]
+    across_cols[:, 1:] |= dark[:, :-1]
+    across_cols[:, :-1] |= dark[:, 1:]
+    rules = dark & (_on_runs(across_rows, length, 1) | _on_runs(across_cols, length, 0))
     # One pixel more each way takes the anti-aliased edges too.
     grown = rules.copy()
     grown[1:] |= rules[:-1]

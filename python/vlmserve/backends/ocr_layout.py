@@ -29,6 +29,7 @@ _BASELINE_TOLERANCE = 0.45
 _BELOW_REACH = 2.6
 # Words shorter than this share of the median word height are rule lines, not text.
 _MIN_HEIGHT = 0.4
+_DASH = re.compile(r"^[-\u2010-\u2015_=~.]+$")
 # Fuzzy label match: OCR slips ("lnvoice") still match, different words do not.
 _LABEL_SIMILARITY = 0.8
 
@@ -169,9 +170,10 @@ class Page:
         """Groups words into lines by baseline, then into phrases by the gaps between them."""
         words = [w for w in words if w.text.strip()]
         if words:
-            # Rules, borders and shading read as "words" far shorter than any text.
+            # Rules, borders and shading read as "words" far shorter than any text; a
+            # dash is short too, but reads as one.
             typical = statistics.median(w.height for w in words)
-            words = [w for w in words if w.height >= _MIN_HEIGHT * typical]
+            words = [w for w in words if w.height >= _MIN_HEIGHT * typical or _DASH.match(w.text)]
         skew = _skew(words)
 
         def level(w: Word) -> float:  # the baseline as if the page were straight
@@ -187,6 +189,8 @@ class Page:
                 row.append(word)
             else:
                 rows.append([word])
+        # A row of dashes alone is a separator, not text.
+        rows = [r for r in rows if not all(_DASH.match(w.text) for w in r)]
         lines = [Line(_phrases(sorted(r, key=lambda w: w.x0)), i) for i, r in enumerate(rows)]
         return cls(lines, width or max((w.x1 for w in words), default=0), height)
 
