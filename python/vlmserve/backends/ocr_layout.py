@@ -26,9 +26,10 @@ _PHRASE_GAP = 1.6
 # How close (in word heights) two baselines must be to share a line.
 _BASELINE_TOLERANCE = 0.45
 # A label's value below it must start within this many line heights.
-_BELOW_REACH = 2.6
+_BELOW_REACH = 3.0
 # Words shorter than this share of the median word height are rule lines, not text.
 _MIN_HEIGHT = 0.4
+_BORDER = re.compile(r"^[|\[\]{}]+$")
 _DASH = re.compile(r"^[-\u2010-\u2015_=~.]+$")
 # Fuzzy label match: OCR slips ("lnvoice") still match, different words do not.
 _LABEL_SIMILARITY = 0.8
@@ -168,7 +169,8 @@ class Page:
     @classmethod
     def from_words(cls, words: Iterable[Word], width: int = 0, height: int = 0) -> Page:
         """Groups words into lines by baseline, then into phrases by the gaps between them."""
-        words = [w for w in words if w.text.strip()]
+        # Bits of box borders read as "|" or "[" are not text.
+        words = [w for w in words if w.text.strip() and not _BORDER.match(w.text)]
         if words:
             # Rules, borders and shading read as "words" far shorter than any text; a
             # dash is short too, but reads as one.

@@ -37,7 +37,10 @@ WEB = re.compile(
     r"\.(?:com|net|org|biz|info|io|co|gov|edu)(?:\.[a-z]{2})?(?:/\S*)?\b",
     re.IGNORECASE,
 )
-PHONE = re.compile(r"(?:\+61[\s-]?\(?0?\)?[\s-]?\d|\(0\d\)|\b0\d|\b1[38]00|\b13)[\d\s-]{5,14}\d")
+PHONE = re.compile(
+    r"(?:\+61[\s-]?\(?0?\)?[\s-]?\d|\(0\d\)|\b0\d|\b1[38]00)[\d\s-]{5,14}\d"
+    r"|\b13(?:[\s-]?\d){4}\b"
+)
 ABN_DIGITS = re.compile(r"\b\d[\d\s]{9,14}\d\b")
 BSB = re.compile(r"\b\d{3}[\s-]?\d{3}\b")
 STATE_POSTCODE = re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\b,?\s+\d{4}\b", re.IGNORECASE)
@@ -238,7 +241,7 @@ class Document:
                 stacked = [s for _, s in self.page.under(line, seg, limit=4)]
                 rest = []
                 for s in stacked:
-                    if not (address_like(s.text) or contact_like(s.text)) or is_labelled(s.text):
+                    if not (address_like(s.text) or contact_like(s.text)) or _ends_block(s.text):
                         break
                     rest.append(s)
                 return [over[1], seg, *rest]
@@ -269,7 +272,11 @@ class Document:
 
     @cached_property
     def table(self) -> Table:
-        return line_items(self.page, is_stop=lambda t: _TOTAL_WORDS.search(t) is not None)
+        return line_items(
+            self.page,
+            is_stop=lambda t: _TOTAL_WORDS.search(t) is not None,
+            is_other=lambda t: is_labelled(t) or DATE.search(t) is not None,
+        )
 
     def plain_lines(self) -> list[Line]:
         """The lines outside the item table."""
@@ -483,12 +490,12 @@ def _invoice_number(doc: Document) -> str | None:
 
 
 def _invoice_date(doc: Document) -> str | None:
+    if doc.kind == "BANK_STATEMENT":
+        return None  # a statement has a period (and transaction dates), not an issue date
     due = {label_key(d) for d in DUE_LABELS}
     for m in doc.values(DATE_LABELS, accept=lambda t: bool(DATE.search(t))):
         if label_key(m.segment.text).split(" ")[0] not in due:
             return first(DATE, m.value.text)
-    if doc.kind == "BANK_STATEMENT":
-        return None  # a statement's dates are its period and its transactions
     for line in doc.plain_lines():
         if not any(w in label_key(line.text).split() for w in ("due", "period", "from", "to")):
             found = first(DATE, line.text)

@@ -181,9 +181,13 @@ class Table:
     lines: range = range(0)
 
 
-def line_items(page: Page, is_stop: Callable[[str], bool]) -> Table:
-    """The first item table on the page (an empty one when there is none). A statement's
-    transaction table (debit / credit / balance columns) spans its lines but has no items."""
+def line_items(
+    page: Page, is_stop: Callable[[str], bool], is_other: Callable[[str], bool]
+) -> Table:
+    """The first item table on the page. A statement's transaction table (debit / credit /
+    balance columns) spans its lines but has no items. With no header row, the items are
+    the listed lines over the totals (as on a till receipt); ``is_stop`` tells a totals
+    line, ``is_other`` a line that belongs to something else (a label, a date)."""
     for i, line in enumerate(page.lines):
         columns = _header(line)
         if columns:
@@ -191,7 +195,50 @@ def line_items(page: Page, is_stop: Callable[[str], bool]) -> Table:
             if _TRANSACTION_KINDS & {c[0] for c in columns}:
                 rows = []
             return Table(rows, range(i, i + 1 + used))
-    return Table()
+    return _listed(page, is_stop, is_other)
+
+
+QTY_TIMES_PRICE = re.compile(r"^(\d+(?:\.\d+)?)\s*[x×@*]\s*\$?(\d[\d,]*\.\d{2})", re.IGNORECASE)
+LEADING_QTY = re.compile(r"^(\d{1,3})\s+(?=[A-Za-z])")
+
+
+def _listed(page: Page, is_stop: Callable[[str], bool], is_other: Callable[[str], bool]) -> Table:
+    """Items listed over the first totals line with no header: "Desc / 2 x 4.50  9.00",
+    "Desc  9.00", "2 Desc  4.50  9.00"."""
+    end = next((ln.index for ln in page.lines if is_stop(ln.segments[0].text)), None)
+    if end is None:
+        return Table()
+    start = end
+    while start > 0:
+        above, below = page.lines[start - 1], page.lines[start]
+        if is_other(above.text) or below.y0 - above.y1 > 3 * below.height:
+            break
+        start -= 1
+    rows: list[tuple[str, str, str]] = []
+    pending = ""
+    for line in page.lines[start:end]:
+        text = line.text
+        moneys = MONEY.findall(text)
+        times = QTY_TIMES_PRICE.search(text)
+        if times and pending:
+            rows.append((pending, times.group(1), times.group(2)))
+            pending = ""
+        elif moneys and MONEY.search(line.segments[0].text) is None:
+            qty = LEADING_QTY.match(text)
+            desc = line.segments[0].text[qty.end() if qty else 0 :].strip()
+            count = qty.group(1) if qty else "1"
+            price = moneys[-2] if len(moneys) > 1 else _each(moneys[-1], count)
+            rows.append((f"{pending} {desc}".strip(), count, price))
+            pending = ""
+        elif not moneys:
+            pending = f"{pending} {text}".strip()
+    return Table(rows, range(start, end)) if rows else Table()
+
+
+def _each(amount: str, count: str) -> str:
+    """The unit price of ``count`` items costing ``amount`` together."""
+    total, n = _amount(amount), Decimal(count)
+    return amount if total is None or n == 0 else f"{total / n:.2f}"
 
 
 def _number_cell(text: str) -> str:
