@@ -147,12 +147,19 @@ def first(pattern: re.Pattern[str], text: str) -> str | None:
 
 
 def is_labelled(text: str) -> bool:
-    """The phrase starts with a known label ("Invoice No. 12", "Date:", "Customer"); a
-    one-letter label ("P: 02 ...") only with its colon."""
+    """The phrase starts with a known label that acts as one: followed by ``:`` or a
+    value with digits, of two words or more, or alone ("Invoice No. 12", "Date:",
+    "Customer"); "Bank of Queensland" or "Bank Transfer" is a name, not a label."""
     words = label_key(text).split()
+    colon = text.split(":", 1)[0] if ":" in text else None
     for n in range(min(len(words), 4), 0, -1):
         head = " ".join(words[:n])
-        if head in ALL_LABELS and (len(head) > 1 or text.lstrip()[1:2] == ":"):
+        if head not in ALL_LABELS:
+            continue
+        if colon is not None and label_key(colon) == head:
+            return True
+        after = words[n] if n < len(words) else ""
+        if len(head) > 1 and (n > 1 or not after or any(c.isdigit() for c in after)):
             return True
     return False
 
@@ -400,6 +407,8 @@ def _business_address(doc: Document) -> str | None:
 def _phone_in(segments: Sequence[Segment]) -> str | None:
     for seg in segments:
         text = re.sub(r"(?i)\bfax\b.*", "", seg.text)
+        # An ABN's digits hold phone-like runs ("27 001 242 437").
+        text = ABN_DIGITS.sub(lambda m: " " if abns(m.group(0)) else m.group(0), text)
         found = first(PHONE, text)
         if found and not abns(found) and not DATE.search(text):
             return found
