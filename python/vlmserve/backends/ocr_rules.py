@@ -192,10 +192,23 @@ def contact_like(text: str) -> bool:
     )
 
 
+def address_of(text: str) -> str | None:
+    """The address in a phrase, without a phone, email, web address or ABN printed on after
+    it ("1 Main St, Perth WA 6000  08 9999 1234"); None when there is no address."""
+    for pattern in (EMAIL, WEB, PHONE):
+        text = pattern.sub(" ", text)
+    text = ABN_DIGITS.sub(lambda m: " " if abns(m.group(0)) else m.group(0), text)
+    text = re.sub(
+        r"\s*\b(?:a\.?b\.?n|ph|phone|tel|mobile|email|web)\b\.?:?\s*$", "", text, flags=re.I
+    )
+    text = " ".join(text.split()).strip(" ,;|-")
+    if not text or DATE.search(text) or re.search(r"\d\.\d\d\b", text):
+        return None
+    return text if STATE_POSTCODE.search(text) or STREET.search(text) else None
+
+
 def address_like(text: str) -> bool:
-    if contact_like(text) or DATE.search(text) or re.search(r"\d\.\d\d\b", text):
-        return False
-    return bool(STATE_POSTCODE.search(text) or STREET.search(text))
+    return address_of(text) is not None
 
 
 @dataclass
@@ -359,18 +372,40 @@ def _plain(text: str) -> bool:
 
 
 def _supplier_name(doc: Document) -> Segment | None:
-    """After "From:" (or like), else the most prominent plain phrase of the heading."""
+    """After "From:" (or like), else the most prominent name over the business's ABN,
+    else the most prominent plain phrase of the heading."""
     named = doc.values(SUPPLIER_LABELS, accept=lambda t: not is_labelled(t), below=True)
     if named:
         return named[0].value
-    best: tuple[float, Segment] | None = None
-    for line in doc.heading:
+    return _most_prominent(_over_abn(doc)) or _most_prominent(
+        [(line, seg) for line in doc.heading for seg in line.segments]
+    )
+
+
+def _over_abn(doc: Document) -> list[tuple[Line, Segment]]:
+    """The phrase with the first valid ABN and those stacked over it: the issuer's block,
+    wherever on the page it is printed."""
+    for line in doc.page.lines:
         for seg in line.segments:
-            name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
-            if _plain(name):
-                size = seg.size - line.index * 0.01
-                if best is None or size > best[0]:
-                    best = (size, seg if name == seg.text else Segment(_words_of(seg, name)))
+            if abns(seg.text):
+                block, here = [(line, seg)], doc.page.above(line, seg)
+                while here and len(block) < 8 and not _ends_block(here[1].text):
+                    block.append(here)
+                    here = doc.page.above(*here)
+                return block
+    return []
+
+
+def _most_prominent(phrases: Sequence[tuple[Line, Segment]]) -> Segment | None:
+    """The tallest phrase that may be a name (a title run into it cut off), then the
+    topmost."""
+    best: tuple[float, Segment] | None = None
+    for line, seg in phrases:
+        name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
+        if _plain(name):
+            size = seg.size - line.index * 0.01
+            if best is None or size > best[0]:
+                best = (size, seg if name == seg.text else Segment(_words_of(seg, name)))
     return best[1] if best else None
 
 
@@ -399,9 +434,9 @@ def _business_address(doc: Document) -> str | None:
     labelled = [m for m in labelled if id(m.segment) not in doc.payer_lines]
     if labelled:
         m = labelled[0]
-        more = [s.text for _, s in doc.page.under(m.line, m.value, limit=2) if address_like(s.text)]
-        return ", ".join([clip(m.value.text), *more])
-    return ", ".join(s.text for s in doc.supplier_address) or None
+        more = [address_of(s.text) for _, s in doc.page.under(m.line, m.value, limit=2)]
+        return ", ".join([clip(m.value.text), *filter(None, more)])
+    return ", ".join(filter(None, (address_of(s.text) for s in doc.supplier_address))) or None
 
 
 def _phone_in(segments: Sequence[Segment]) -> str | None:
@@ -442,7 +477,7 @@ def _payer_part(kind: str) -> Callable[[Document], str | None]:
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
         if kind == "address":
-            return ", ".join(t for t in block[1:] if address_like(t)) or None
+            return ", ".join(filter(None, map(address_of, block[1:]))) or None
         if kind == "phone":
             return _phone_in(doc.payer_block)
         emails = [first(EMAIL, t) for t in block]
