@@ -47,7 +47,9 @@ def build_pipeline(
     """The pipeline function, its tasks installing ``package`` (``None``: already installed).
 
     ``accelerator_type`` (e.g. ``"nvidia.com/gpu"``) and ``accelerator_limit`` are set on
-    the inference tasks only when a type is given.
+    the inference tasks only when a type is given. Those tasks are HTTP clients of the model
+    server, which holds the GPUs that run the models: ask for accelerators here only to
+    place the tasks on GPU nodes (for instance beside a server on the same node).
     """
     comps = components.build(package)
 
