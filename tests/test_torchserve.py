@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
+import re
 import signal
 import subprocess
 import sys
@@ -28,7 +30,7 @@ from conftest import EXAMPLE_DOCUMENTS, TorchServeServer, free_ports
 from vlmserve.cli import IMAGE_SUFFIXES
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
-from vlmserve.serving.torchserve import METRICS, HandlerSettings
+from vlmserve.serving.torchserve import METRICS, ExtractionHandler, HandlerSettings
 from vlmserve.serving.torchserve_deploy import package_model
 from vlmserve.serving.torchserve_process import read_properties
 
@@ -276,6 +278,7 @@ def test_cli_package_and_serve_stop_on_ctrl_c(tmp_path: Path):
     assert not processes_mentioning(store)
 
 
+METRIC_LINE = re.compile(r"\[METRICS\](?P<name>\w+)\.Count:(?P<value>[\d.]+)\|")
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "torchserve"
 
 
@@ -326,3 +329,74 @@ def test_package_model_refuses_bad_settings(tmp_path: Path, kwargs, message):
 def test_handler_settings_refuse_unknown_keys():
     with pytest.raises(InvalidArgumentError, match=r"unknown handler setting\(s\) \['batch'\]"):
         HandlerSettings.from_mapping({"backend": "ocr", "batch": 4})
+
+
+def test_handler_answers_each_request_of_one_batch_alone(tmp_path: Path, caplog):
+    """One TorchServe batch, in process with TorchServe's own Context and metrics cache:
+    each request gets its status and record; the good ones share the core batch."""
+    context_module = pytest.importorskip("ts.context", reason="TorchServe is not installed")
+    from ts.metrics.metric_cache_yaml_impl import MetricsCacheYamlImpl
+
+    model = package_model(tmp_path, backend_config={"allowed_roots": [str(EXAMPLE_DOCUMENTS)]})
+    with zipfile.ZipFile(model.mar) as mar:
+        model_config = yaml.safe_load(mar.read("model-config.yaml"))
+    metrics = MetricsCacheYamlImpl(str(model.metrics_config))
+    metrics.initialize_cache()
+    context = context_module.Context(
+        "extractor", str(tmp_path), None, 8, None, "0.12.0", metrics=metrics,
+        model_yaml_config=model_config,
+    )  # fmt: skip
+    handler = ExtractionHandler()
+    handler.initialize(context)
+
+    doc = DOCUMENTS[0]
+    requests = [  # (TorchServe's input dict, the body part's content type)
+        ({"body": bytearray(doc.read_bytes())}, "application/octet-stream"),
+        ({"body": bytearray(b"\x00 not an image")}, "application/octet-stream"),
+        ({"body": {"image_path": str(doc), "name": doc.name}}, "application/json"),
+        ({"body": bytearray(b'{"image_path": ')}, "application/json"),  # TorchServe's failed parse
+        ({"data": {"images": [{"image_path": str(doc)}, {"image_path": "/etc/hostname"}]}},
+         "application/json"),
+        ({"file": bytearray(doc.read_bytes())}, "image/png"),
+    ]  # fmt: skip
+    context.request_processor = [
+        context_module.RequestProcessor({key: {"content-type": ctype} for key in body})
+        for body, ctype in requests
+    ]
+    context.request_ids = {i: f"req-{i}" for i in range(len(requests))}
+    metrics.set_request_ids(context.request_ids)
+    with caplog.at_level(logging.INFO, logger="ts.metrics.caching_metric"):
+        answers = handler.handle([body for body, _ in requests], context)
+        answers = json.loads(json.dumps(answers))  # what TorchServe sends: JSON-serialisable
+
+    statuses = [context.get_response_status(i)[0] for i in range(len(requests))]
+    assert statuses == [200, 415, 200, 400, 403, 400]
+    assert {context.get_response_content_type(i) for i in range(len(requests))} == {
+        "application/json"
+    }
+    good, junk, named, malformed, partly, no_body = answers
+    for record in (good, named, partly[0]):
+        check_record(record, None)
+        assert record["raw_text"] == good["raw_text"]  # one document, three forms
+    assert (good["document"], named["document"]) == ("req-0", doc.name)
+    check_record(junk, "UnsupportedFormatError")
+    assert junk["document"] == "req-1"
+    check_record(malformed, "InvalidArgumentError")
+    assert "not valid JSON" in malformed["error"]["message"]
+    check_record(partly[1], "SourceNotAllowedError")
+    check_record(no_body, "InvalidArgumentError")
+    assert "form field named 'data'" in no_body["error"]["message"]
+
+    # TorchServe's metric log lines, e.g. "[METRICS]name.Count:6|#ModelName:extractor,...".
+    values = {
+        m["name"]: float(m["value"])
+        for m in map(METRIC_LINE.match, caplog.messages)
+        if m and m["name"].startswith("vlmserve_")
+    }
+    # Six requests in one TorchServe batch; the three good documents in one core batch.
+    assert values == {
+        "vlmserve_torchserve_batches": 1,
+        "vlmserve_torchserve_batch_requests": 6,
+        "vlmserve_core_batches": 1,
+        "vlmserve_core_batch_documents": 3,
+    }

@@ -42,13 +42,14 @@ __all__ = ["METRICS", "ExtractionHandler", "HandlerSettings"]
 
 logger = logging.getLogger(__name__)
 
-METRICS = {
-    "vlmserve_torchserve_batches": "TorchServe batches handled.",
-    "vlmserve_torchserve_batch_requests": "Requests in those batches (mean size = ratio).",
-    "vlmserve_core_batches": "Batches the core batcher handed to the backend.",
-    "vlmserve_core_batch_documents": "Documents in those batches (mean size = ratio).",
-}
-"""The counters the handler adds to TorchServe's model metrics (dimensions ModelName, Level)."""
+METRICS = (
+    "vlmserve_torchserve_batches",  # TorchServe batches handled
+    "vlmserve_torchserve_batch_requests",  # requests in them: mean batch size = ratio
+    "vlmserve_core_batches",  # batches the core batcher handed to the backend
+    "vlmserve_core_batch_documents",  # documents in them: mean batch size = ratio
+)
+"""The counters the handler adds to TorchServe's model metrics (dimensions ModelName, Level).
+Their ratios are the mean batch sizes; above 1 means batches of several formed."""
 
 
 @dataclass(frozen=True)
@@ -173,11 +174,6 @@ def _core_batch_totals() -> tuple[float, float]:
 
 def _report(context: Any, requests: int, before: tuple[float, float]) -> None:
     after = _core_batch_totals()
-    values = {
-        "vlmserve_torchserve_batches": 1,
-        "vlmserve_torchserve_batch_requests": requests,
-        "vlmserve_core_batches": after[0] - before[0],
-        "vlmserve_core_batch_documents": after[1] - before[1],
-    }
-    for name, value in values.items():
+    values = (1, requests, after[0] - before[0], after[1] - before[1])
+    for name, value in zip(METRICS, values):
         context.metrics.add_counter(name, value)

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ def package_model(
         "batchSize": batch_size,
         "maxBatchDelay": max_batch_delay_ms,
         "responseTimeout": response_timeout_s,
-        "handler": {**settings.__dict__, "backend_config": dict(settings.backend_config)},
+        "handler": asdict(settings),
     }
     store = Path(out).resolve()
     store.mkdir(parents=True, exist_ok=True)
