@@ -112,6 +112,7 @@ def test_short_base64_stays_inline_not_a_path():
         ({"images": []}, None, '"images" must be a non-empty list'),
         ({"images": B64}, None, '"images" must be a non-empty list'),
         ({"images": [B64], "image": B64}, None, "unknown key(s) ['image']"),
+        ({"images": [B64], "name": "a"}, None, "unknown key(s) ['name']"),
         ({"images": [7]}, None, "an image entry is a int"),
         ({"images": [{"image_url": "ftp://x/y.png"}]}, None, "http:// or https://"),
         (12, None, "cannot read a request body of type int"),

@@ -24,10 +24,11 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import EXAMPLE_DOCUMENTS, TorchServeServer, free_ports
-from vlmserve.cli import IMAGE_SUFFIXES
+from vlmserve.cli import IMAGE_SUFFIXES, main
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
 from vlmserve.serving.torchserve import METRICS, ExtractionHandler, HandlerSettings
@@ -400,3 +401,36 @@ def test_handler_answers_each_request_of_one_batch_alone(tmp_path: Path, caplog)
         "vlmserve_core_batches": 1,
         "vlmserve_core_batch_documents": 3,
     }
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--ports", "8080,8081,8082"], "give five ports"),
+        (["--ports", "a,b,c,d,e"], "give five ports"),
+        (["--config", "allowed_roots"], "is not key=value"),
+        (["--batch-size", "0"], "0 is not in the range x>=1"),
+    ],
+)
+def test_cli_package_refuses_bad_options(tmp_path: Path, args, message):
+    result = CliRunner().invoke(main, ["package", "--out", str(tmp_path / "store"), *args])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert not (tmp_path / "store").exists()
+
+
+def test_cli_package_reads_config_values_as_yaml(tmp_path: Path):
+    pytest.importorskip("model_archiver", reason="torch-model-archiver is not installed")
+    args = ["--config", "allowed_roots=[/data/a, /data/b]", "--config", "allow_urls=true",
+            "--config", "timeout_s=2.5", "--name", "ocr-v1", "--batch-size", "3"]  # fmt: skip
+    result = CliRunner().invoke(main, ["package", "--out", str(tmp_path), *args])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "ocr-v1.mar") as mar:
+        config = yaml.safe_load(mar.read("model-config.yaml"))
+    assert config["batchSize"] == 3
+    assert config["handler"]["backend_config"] == {
+        "allowed_roots": ["/data/a", "/data/b"],
+        "allow_urls": True,
+        "timeout_s": 2.5,
+    }
+    assert read_properties(tmp_path / "config.properties")["load_models"] == "ocr-v1.mar"

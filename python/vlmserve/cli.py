@@ -235,6 +235,7 @@ def serve(model_store, config_properties, workdir, timeout, foreground) -> None:
     """Start TorchServe on a model store and wait until its models are ready."""
     import signal
 
+    from vlmserve.serving.torchserve_deploy import TorchServeError
     from vlmserve.serving.torchserve_process import TorchServeProcess
 
     config = config_properties or model_store / "config.properties"
@@ -243,22 +244,24 @@ def serve(model_store, config_properties, workdir, timeout, foreground) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     ts = TorchServeProcess(config, model_store=model_store, workdir=workdir)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it cleanly too
+    detached = False
     try:
         ts.start()
-        models = ts.wait_ready(timeout)
-        _print_serving(ts, models)
+        _print_serving(ts, ts.wait_ready(timeout))
         if not foreground:
             click.echo(f"stop it with: kill -TERM -- -{ts.pid}   (its process group)")
+            detached = True
             return
         click.echo("Ctrl-C to stop.")
         while ts.running():
             time.sleep(0.5)
-        click.echo(f"TorchServe exited.\n{ts.log_tail()}", err=True)
-        sys.exit(1)
+        raise click.ClickException(f"TorchServe exited.\n{ts.log_tail()}")
+    except TorchServeError as err:
+        raise click.ClickException(str(err)) from err
     except KeyboardInterrupt:
         click.echo("stopping TorchServe...", err=True)
     finally:
-        if foreground:
+        if not detached:
             ts.stop()
 
 

@@ -11,8 +11,9 @@ A request carries one of:
 * ``{"images": [...]}``: several images, each a base64 / data URL string or an object with
   one of the keys above; the answer is then a list of records, in order.
 
-Any object may add ``"name"``, the record's ``document`` (default: the path, the URL, or the
-server's request id). Nothing else is accepted: an unknown key is an error, not ignored.
+An image object may add ``"name"``, the record's ``document`` (default: the path, the URL,
+or the server's request id). Nothing else is accepted: an unknown key is an error, not
+ignored.
 
 >>> req = parse_body({"image_path": "/data/scans/a.jpg"})
 >>> req.images, req.names, req.many
@@ -147,7 +148,7 @@ def _json_object(text: str | bytes) -> Mapping[str, Any]:
 
 def _parse_object(obj: Mapping[str, Any]) -> ImageRequest:
     if "images" in obj:
-        _check_keys(obj, ("images", *_OPTIONAL_KEYS))
+        _check_keys(obj, ("images",))  # names go on the items
         items = obj["images"]
         if not isinstance(items, list) or not items:
             raise InvalidArgumentError(
