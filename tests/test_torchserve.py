@@ -80,6 +80,17 @@ def as_json(obj: Any) -> tuple[bytes, str]:
     return json.dumps(obj).encode(), "application/json"
 
 
+def multipart(field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body with one file field (as ``curl -F data=@file``)."""
+    boundary = "vlmserve-test-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"'
+        "\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    body = head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
 def good_cases(doc: Path) -> list[Case]:
     """The same document in each single-image form."""
     raw = doc.read_bytes()
@@ -90,6 +101,7 @@ def good_cases(doc: Path) -> list[Case]:
         "base64": as_json({"image": b64}),
         "data-url": as_json({"image": f"data:image/{doc.suffix[1:]};base64,{b64}"}),
         "path": as_json({"image_path": str(doc)}),
+        "form-field": multipart("data", doc.name, raw),
     }
     return [Case(f"{doc.name}:{form}", *b, 200, same_as=doc.name) for form, b in forms.items()]
 
