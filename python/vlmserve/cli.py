@@ -1,6 +1,7 @@
 """The ``vlmserve`` command.
 
 vlmserve preprocess examples/documents --model internvl3
+vlmserve synth out/ --count 100 --seed 1 --held-out
 """
 
 from __future__ import annotations
@@ -276,6 +277,31 @@ def _print_serving(ts, models: list[str]) -> None:
         f"token keys in {ts.workdir / 'key_file.json'}: send "
         '"Authorization: Bearer <inference key>" (management key for the management API)'
     )
+
+
+def _names(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--count", type=click.IntRange(min=1), default=12, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--layouts", help="Comma-separated layout names (default: every tuned layout).")
+@click.option("--kinds", help="Comma-separated kinds: invoice, receipt, statement.")
+@click.option("--held-out", is_flag=True, help="Draw only the held-out layouts.")
+def synth(out_dir, count, seed, layouts, kinds, held_out) -> None:
+    """Render synthetic invoices, receipts and bank statements with OUT_DIR/truth.csv."""
+    from vlmserve import synth as generator
+    from vlmserve.errors import InvalidArgumentError
+
+    try:
+        rows = generator.generate(
+            out_dir, count, seed, layouts=_names(layouts), kinds=_names(kinds), held_out=held_out
+        )
+    except InvalidArgumentError as err:
+        raise click.UsageError(str(err)) from err
+    click.echo(f"{len(rows)} documents and truth.csv written to {out_dir}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,198 @@
+"""Synthetic Australian business documents with their ground truth.
+
+:func:`generate` renders tax invoices, receipts and bank statements as scanned-looking
+images and writes ``truth.csv`` beside them: ``image_file``, then one column per field of
+the default schema, in the normal forms of FIELDS.md, ``NOT_FOUND`` where the document does
+not carry the field. Everything printed is taken from the same data as the truth, money adds
+up (line amount = qty x unit price, GST = 10 % of the subtotal rounded to cents, total =
+subtotal + GST; a statement's closing balance = opening + credits - debits) and output is
+byte-identical for a seed (document ``i`` of seed ``s`` does not depend on ``count``).
+
+The sample set in ``examples/documents/`` is made by::
+
+    python -m vlmserve synth examples/documents --count 12 --seed 0
+
+What each kind carries:
+
+- **invoice**: supplier name, ABN, address, phone, website (most); payer name and address,
+  phone and email (some); invoice number, invoice date, due date; line items (description,
+  quantity, unit price; ``LINE_ITEM_PRICES`` are unit prices ex GST); subtotal, GST, total;
+  payment method (most) and, when it is a bank payment (EFT, Bank Transfer, Direct
+  Deposit), the bank name, BSB and account number.
+- **receipt**: supplier name, ABN, address, phone, website (some); receipt number (as
+  ``INVOICE_NUMBER``), date of sale (as ``INVOICE_DATE``); items; GST and total, the
+  subtotal on about half; payment method (EFTPOS, VISA, Mastercard, Cash, Amex). No payer,
+  no due date, no bank details.
+- **statement** (``BANK_STATEMENT``): the bank is the issuer, so ``SUPPLIER_NAME`` and
+  ``BANK_NAME`` are both the bank, with its enquiries phone and website; the account
+  holder is ``PAYER_NAME``/``PAYER_ADDRESS``; BSB, account number, statement period
+  (``STATEMENT_DATE_RANGE``) and closing balance. The transaction table is not line items:
+  every ``LINE_ITEM_*`` field, the amounts, dates, ABN and payment method are ``NOT_FOUND``.
+
+Layouts (:data:`LAYOUTS`) differ in arrangement, label wording, fonts and sizes; those in
+:data:`HELD_OUT` are never drawn unless asked for (``held_out=True``) and use label
+wording of their own (``labels.HELD_OUT``), to check extraction rules tuned on the others.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> out = Path(tempfile.mkdtemp())
+>>> rows = generate(out, count=3, seed=7, progress=False)
+>>> [r["DOCUMENT_TYPE"] for r in rows]
+['INVOICE', 'RECEIPT', 'BANK_STATEMENT']
+>>> (out / "truth.csv").read_text().splitlines()[0].split(",")[:3]
+['image_file', 'DOCUMENT_TYPE', 'SUPPLIER_NAME']
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from PIL import Image
+from tqdm import tqdm
+
+from vlmserve.errors import InvalidArgumentError
+from vlmserve.extract import Schema
+from vlmserve.synth import invoices, receipts, statements
+from vlmserve.synth.content import Document, make_document
+from vlmserve.synth.labels import Labels
+from vlmserve.synth.noise import finish
+
+__all__ = [
+    "HELD_OUT",
+    "KINDS",
+    "LAYOUTS",
+    "Layout",
+    "Rendered",
+    "generate",
+    "render",
+    "select_layouts",
+]
+
+KINDS = ("invoice", "receipt", "statement")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A way to draw one kind of document; ``held_out`` layouts are kept out of tuning."""
+
+    name: str
+    kind: str
+    draw: Callable[[Document, Labels, random.Random], Image.Image]
+    held_out: bool = False
+
+
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in [
+        Layout("invoice_classic", "invoice", invoices.classic),
+        Layout("invoice_centred", "invoice", invoices.centred),
+        Layout("invoice_modern", "invoice", invoices.modern),
+        Layout("invoice_grid", "invoice", invoices.grid, held_out=True),
+        Layout("receipt_docket", "receipt", receipts.docket),
+        Layout("receipt_table", "receipt", receipts.table),
+        Layout("receipt_strip", "receipt", receipts.strip, held_out=True),
+        Layout("statement_classic", "statement", statements.classic),
+        Layout("statement_ledger", "statement", statements.ledger),
+        Layout("statement_summary", "statement", statements.summary, held_out=True),
+    ]
+}
+HELD_OUT: tuple[str, ...] = tuple(n for n, layout in LAYOUTS.items() if layout.held_out)
+
+
+def select_layouts(
+    layouts: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    held_out: bool = False,
+) -> list[Layout]:
+    """The layouts to draw from: the named ones (held-out ones included: naming one asks for
+    it), else the tuned (default) or the held-out split; then only those of ``kinds``.
+    Raises :class:`InvalidArgumentError` for an unknown name, a tuned layout named with
+    ``held_out`` or an empty selection.
+
+    >>> [l.name for l in select_layouts(kinds=["statement"], held_out=True)]
+    ['statement_summary']
+    """
+    for value, known, what in [(layouts, LAYOUTS, "layout"), (kinds, KINDS, "kind")]:
+        unknown = sorted(set(value or ()) - set(known))
+        if unknown:
+            raise InvalidArgumentError(
+                f"unknown {what} {', '.join(unknown)}; choose from {', '.join(known)}"
+            )
+    if layouts:
+        chosen = [LAYOUTS[n] for n in dict.fromkeys(layouts)]
+        tuned = [lay.name for lay in chosen if not lay.held_out]
+        if held_out and tuned:
+            raise InvalidArgumentError(
+                f"{', '.join(tuned)} not held out; drop held_out (--held-out) or name only "
+                f"held-out layouts: {', '.join(HELD_OUT)}"
+            )
+    else:
+        chosen = [lay for lay in LAYOUTS.values() if lay.held_out == held_out]
+    chosen = [lay for lay in chosen if not kinds or lay.kind in kinds]
+    if not chosen:
+        raise InvalidArgumentError(
+            f"no layout is both among {list(layouts or [])} and of kinds {list(kinds or [])}; "
+            "drop --kinds or name layouts of those kinds"
+        )
+    return chosen
+
+
+class Rendered(NamedTuple):
+    file_name: str
+    data: bytes
+    truth: dict[str, str]
+    layout: Layout
+
+
+def render(index: int, seed: int, layouts: Sequence[Layout]) -> Rendered:
+    """Document ``index`` of ``seed``: its file name, file bytes, truth and layout.
+
+    Kinds take turns, and each kind's layouts take turns, so any 12 consecutive documents
+    cover every tuned layout; all randomness comes from one ``random.Random`` seeded by
+    ``(seed, index)``.
+    """
+    kinds = list(dict.fromkeys(lay.kind for lay in layouts))
+    kind = kinds[index % len(kinds)]
+    of_kind = [lay for lay in layouts if lay.kind == kind]
+    layout = of_kind[(index // len(kinds)) % len(of_kind)]
+    rng = random.Random(f"vlmserve.synth:{seed}:{index}")
+    doc = make_document(kind, rng)
+    image = layout.draw(doc, Labels(rng, layout.held_out), rng)
+    data, suffix = finish(image, rng)
+    return Rendered(f"doc_{index:04d}.{suffix}", data, doc.truth(), layout)
+
+
+def generate(
+    out_dir: str | os.PathLike[str],
+    count: int,
+    seed: int = 0,
+    *,
+    layouts: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    held_out: bool = False,
+    progress: bool = True,
+) -> list[dict[str, str]]:
+    """Writes ``count`` document images and ``truth.csv`` into ``out_dir``; returns the
+    truth rows (``image_file`` first, then the schema's fields)."""
+    if count < 1:
+        raise InvalidArgumentError(f"count must be at least 1, got {count}")
+    chosen = select_layouts(layouts, kinds, held_out)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    names = Schema.default().names
+    rows = []
+    for index in tqdm(range(count), unit="doc", disable=not progress or None):
+        doc = render(index, seed, chosen)
+        (out / doc.file_name).write_bytes(doc.data)
+        rows.append({"image_file": doc.file_name, **{k: doc.truth[k] for k in names}})
+    with open(out / "truth.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=["image_file", *names], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows

@@ -1,0 +1,300 @@
+"""Random but consistent document content, and the ground truth it implies.
+
+A :class:`Document` holds what gets printed (parties, items, transactions, printed phone
+numbers) as data; :meth:`Document.truth` derives the 25 schema fields in their normal forms
+from that same data, so the page and the truth cannot disagree.
+
+>>> import random
+>>> doc = make_document("invoice", random.Random(1))
+>>> truth = doc.truth()
+>>> truth["DOCUMENT_TYPE"], Decimal(truth["TOTAL_AMOUNT"]) == doc.subtotal + doc.gst
+('INVOICE', True)
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from vlmserve.synth import pools
+from vlmserve.synth.printed import Style, quantity
+
+NOT_FOUND = "NOT_FOUND"
+CENT = Decimal("0.01")
+DOCUMENT_TYPES = {"invoice": "INVOICE", "receipt": "RECEIPT", "statement": "BANK_STATEMENT"}
+_ABN_WEIGHTS = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Party:
+    """A business or person as printed: ``phone`` is the printed spelling."""
+
+    name: str
+    street: str | None = None
+    locality: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    abn: str | None = None
+
+    @property
+    def address(self) -> str | None:
+        return f"{self.street}, {self.locality}" if self.street else None
+
+
+@dataclass
+class Item:
+    description: str
+    quantity: Decimal
+    price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return cents(self.quantity * self.price)
+
+
+@dataclass
+class Transaction:
+    day: datetime.date
+    description: str
+    amount: Decimal  # signed: credits positive
+    balance: Decimal
+
+
+@dataclass
+class BankAccount:
+    bank: str
+    bsb: str
+    number: str
+
+
+@dataclass
+class Document:
+    kind: str
+    style: Style
+    supplier: Party
+    payer: Party | None = None
+    number: str | None = None
+    issued: datetime.date | None = None
+    due: datetime.date | None = None
+    items: list[Item] = field(default_factory=list)
+    shows_subtotal: bool = True
+    payment_method: str | None = None
+    account: BankAccount | None = None
+    period: tuple[datetime.date, datetime.date] | None = None
+    opening: Decimal | None = None
+    transactions: list[Transaction] = field(default_factory=list)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((i.amount for i in self.items), Decimal(0))
+
+    @property
+    def gst(self) -> Decimal:
+        return cents(self.subtotal / 10)
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal + self.gst
+
+    @property
+    def closing(self) -> Decimal | None:
+        return self.transactions[-1].balance if self.transactions else self.opening
+
+    def truth(self) -> dict[str, str]:
+        """Every schema field in normal form; ``NOT_FOUND`` where the document has none."""
+        s, p, a, items = self.supplier, self.payer or Party(""), self.account, self.items
+        priced = bool(items)
+        values = {
+            "DOCUMENT_TYPE": DOCUMENT_TYPES[self.kind],
+            "SUPPLIER_NAME": s.name,
+            "BUSINESS_ABN": s.abn,
+            "BUSINESS_ADDRESS": s.address,
+            "BUSINESS_PHONE": _digits(s.phone),
+            "SUPPLIER_WEBSITE": s.website,
+            "PAYER_NAME": p.name or None,
+            "PAYER_ADDRESS": p.address,
+            "PAYER_PHONE": _digits(p.phone),
+            "PAYER_EMAIL": p.email,
+            "INVOICE_NUMBER": self.number,
+            "INVOICE_DATE": _iso(self.issued),
+            "DUE_DATE": _iso(self.due),
+            "LINE_ITEM_DESCRIPTIONS": "|".join(i.description for i in items) or None,
+            "LINE_ITEM_QUANTITIES": "|".join(quantity(i.quantity) for i in items) or None,
+            "LINE_ITEM_PRICES": "|".join(f"{i.price:.2f}" for i in items) or None,
+            "SUBTOTAL_AMOUNT": f"{self.subtotal:.2f}" if priced and self.shows_subtotal else None,
+            "GST_AMOUNT": f"{self.gst:.2f}" if priced else None,
+            "TOTAL_AMOUNT": f"{self.total:.2f}" if priced else None,
+            "PAYMENT_METHOD": self.payment_method,
+            "BANK_NAME": a.bank if a else None,
+            "BANK_BSB_NUMBER": a.bsb if a else None,
+            "BANK_ACCOUNT_NUMBER": a.number if a else None,
+            "STATEMENT_DATE_RANGE": "/".join(map(_iso, self.period)) if self.period else None,
+            "CLOSING_BALANCE": f"{self.closing:.2f}" if self.kind == "statement" else None,
+        }
+        return {k: NOT_FOUND if v is None else v for k, v in values.items()}
+
+
+def _digits(text: str | None) -> str | None:
+    return re.sub(r"\D", "", text) if text else None
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def make_document(kind: str, rng: random.Random) -> Document:
+    """A random document of ``kind`` (``invoice``, ``receipt`` or ``statement``)."""
+    return {"invoice": _invoice, "receipt": _receipt, "statement": _statement}[kind](rng)
+
+
+def abn_digits(rng: random.Random) -> str:
+    """A random ABN with a valid checksum: 9 random digits, then the 2-digit prefix that
+    makes the weighted sum divisible by 89 (one always exists in 10..99)."""
+    tail = [rng.randrange(10) for _ in range(9)]
+    rest = sum(w * d for w, d in zip(_ABN_WEIGHTS[2:], tail))
+    for prefix in rng.sample(range(10, 100), 90):
+        first, second = divmod(prefix, 10)
+        if ((first - 1) * 10 + second + rest) % 89 == 0:
+            return f"{prefix}{''.join(map(str, tail))}"
+    raise AssertionError("unreachable: every residue mod 89 has a prefix")
+
+
+def _number(rng: random.Random, digits: int) -> str:
+    return "".join(str(rng.randrange(10)) for _ in range(digits))
+
+
+def _landline(rng: random.Random, state: str) -> str:
+    area = {"NSW": "02", "ACT": "02", "VIC": "03", "TAS": "03", "QLD": "07"}.get(state, "08")
+    body = f"{rng.randrange(3, 10)}{_number(rng, 3)} {_number(rng, 4)}"
+    return f"({area}) {body}" if rng.random() < 0.5 else f"{area} {body}"
+
+
+def _mobile(rng: random.Random) -> str:
+    return f"04{_number(rng, 2)} {_number(rng, 3)} {_number(rng, 3)}"
+
+
+def _place(rng: random.Random) -> tuple[str, str, str]:
+    suburb, state, postcode = rng.choice(pools.LOCALITIES)
+    street = f"{rng.randrange(1, 400)} {rng.choice(pools.STREETS)} {rng.choice(pools.STREET_TYPES)}"
+    if rng.random() < 0.25:
+        street = f"{rng.choice(['Unit', 'Suite', 'Level'])} {rng.randrange(1, 30)}, {street}"
+    return street, f"{suburb} {state} {postcode}", state
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _business(rng: random.Random, trade: str, website: bool, shop: bool = False) -> Party:
+    owner = rng.choice(pools.SHOP_NAMES if shop else [*pools.SURNAMES, *pools.STREETS[:10]])
+    name = f"{owner} {trade}"
+    name = f"{name} {rng.choice(pools.BUSINESS_SUFFIXES)}" if rng.random() < 0.6 else name
+    street, locality, state = _place(rng)
+    phone = (
+        _landline(rng, state) if rng.random() < 0.8 else f"1300 {_number(rng, 3)} {_number(rng, 3)}"
+    )
+    site = f"{_slug(owner + trade)}.com.au" if website else None
+    return Party(name, street, locality, phone, website=site, abn=abn_digits(rng))
+
+
+def _customer(rng: random.Random, phone: bool, email: bool) -> Party:
+    first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.SURNAMES)
+    if rng.random() < 0.4:
+        name = rng.choice(pools.CLIENT_NAMES)
+        domain = f"{_slug(name)}.com.au"
+        mail = f"{rng.choice(['accounts', 'admin', 'office'])}@{domain}"
+    else:
+        name, mail = f"{first} {last}", f"{first}.{last}@{rng.choice(pools.EMAIL_DOMAINS)}"
+    street, locality, _ = _place(rng)
+    return Party(
+        name, street, locality, _mobile(rng) if phone else None, mail.lower() if email else None
+    )
+
+
+def _items(rng: random.Random, catalogue: list, count: int) -> list[Item]:
+    chosen = rng.sample(catalogue, min(count, len(catalogue)))
+    items = []
+    for description, low, high, quantities in chosen:
+        price = Decimal(str(round(rng.uniform(low, high), rng.choice([0, 2, 2]))))
+        items.append(Item(description, Decimal(str(rng.choice(quantities))), cents(price)))
+    return items
+
+
+def _account(rng: random.Random, bank: tuple) -> BankAccount:
+    name, _, prefix, digits, _ = bank
+    bsb = prefix + _number(rng, 6 - len(prefix))
+    return BankAccount(name, bsb, str(rng.randrange(1, 10)) + _number(rng, digits - 1))
+
+
+def _day(rng: random.Random) -> datetime.date:
+    return datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randrange(730))
+
+
+def _invoice(rng: random.Random) -> Document:
+    trade = rng.choice(list(pools.INVOICE_TRADES))
+    issued = _day(rng)
+    method = rng.choice([*pools.INVOICE_PAYMENT_METHODS, None])
+    banked = method in pools.BANK_PAYMENT_METHODS
+    prefix = rng.choice(["INV-", "INV", "", "TI-", "A"])
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=_business(rng, trade, website=rng.random() < 0.75),
+        payer=_customer(rng, phone=rng.random() < 0.6, email=rng.random() < 0.7),
+        number=f"{prefix}{rng.randrange(100, 99999):0{rng.choice([4, 5, 6])}d}",
+        issued=issued,
+        due=issued + datetime.timedelta(days=rng.choice([7, 14, 14, 30, 30])),
+        items=_items(rng, pools.INVOICE_TRADES[trade], rng.randrange(1, 7)),
+        payment_method=method,
+        account=_account(rng, rng.choice(pools.BANKS)) if banked else None,
+    )
+
+
+def _receipt(rng: random.Random) -> Document:
+    shop = rng.choice(list(pools.RECEIPT_SHOPS))
+    return Document(
+        kind="receipt",
+        style=Style.draw(rng),
+        supplier=_business(rng, shop, website=rng.random() < 0.3, shop=rng.random() < 0.5),
+        number=str(rng.randrange(10000, 999999)),
+        issued=_day(rng),
+        items=_items(rng, pools.RECEIPT_SHOPS[shop], rng.randrange(1, 7)),
+        shows_subtotal=rng.random() < 0.5,
+        payment_method=rng.choice(pools.RECEIPT_PAYMENT_METHODS),
+    )
+
+
+def _statement(rng: random.Random) -> Document:
+    bank = rng.choice(pools.BANKS)
+    start = _day(rng).replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    opening = cents(Decimal(str(rng.uniform(800, 9000))))
+    days = sorted(start + datetime.timedelta(days=rng.randrange((end - start).days + 1))
+                  for _ in range(rng.randrange(6, 15)))  # fmt: skip
+    balance, transactions = opening, []
+    for day in days:
+        text, credit, low, high = rng.choice(pools.TRANSACTIONS)
+        amount = cents(Decimal(str(rng.uniform(low, high))))
+        if not credit and amount > balance:
+            continue  # an overdrawn account is a different story; keep the page plausible
+        balance += amount if credit else -amount
+        transactions.append(Transaction(day, text, amount if credit else -amount, balance))
+    holder = _customer(rng, phone=False, email=False)
+    return Document(
+        kind="statement",
+        style=Style.draw(rng),
+        supplier=Party(bank[0], phone=bank[4], website=bank[1]),
+        payer=holder,
+        account=_account(rng, bank),
+        period=(start, end),
+        opening=opening,
+        transactions=transactions,
+    )

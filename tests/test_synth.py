@@ -1,0 +1,196 @@
+"""`vlmserve synth`: seeded sample documents whose truth is in normal form and adds up."""
+
+from __future__ import annotations
+
+import csv
+import random
+import shutil
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from PIL import Image
+
+from vlmserve import InvalidArgumentError, extract, synth
+from vlmserve.synth import labels
+from vlmserve.synth.content import make_document
+
+SCHEMA = extract.Schema.default()
+KINDS = {f["name"]: f["kind"] for f in SCHEMA.fields}
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """Six documents: every kind twice, from the tuned layouts."""
+    out = tmp_path_factory.mktemp("synth")
+    rows = synth.generate(out, count=6, seed=11, progress=False)
+    return out, rows
+
+
+def read_truth(out) -> list[dict[str, str]]:
+    with open(out / "truth.csv", newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def test_same_seed_same_bytes_and_documents_do_not_depend_on_count(sample, tmp_path):
+    out, rows = sample
+    synth.generate(tmp_path, count=3, seed=11, progress=False)
+    for row in rows[:3]:
+        name = row["image_file"]
+        assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
+    other = synth.render(0, 12, synth.select_layouts())
+    assert other.data != (out / rows[0]["image_file"]).read_bytes()
+
+
+def test_truth_csv_columns_files_and_kinds(sample):
+    out, rows = sample
+    with open(out / "truth.csv", newline="", encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == ["image_file", *SCHEMA.names]
+    assert read_truth(out) == rows
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [r["image_file"] for r in rows] + ["truth.csv"]
+    )
+    assert [r["DOCUMENT_TYPE"] for r in rows] == ["INVOICE", "RECEIPT", "BANK_STATEMENT"] * 2
+    for row in rows:
+        with Image.open(out / row["image_file"]) as im:
+            assert im.format in {"JPEG", "PNG"}
+            assert im.width == (640 if row["DOCUMENT_TYPE"] == "RECEIPT" else 1240)
+
+
+def test_every_truth_value_is_in_normal_form(sample):
+    for row in sample[1]:
+        for name, value in row.items():
+            if name == "image_file" or value == "NOT_FOUND":
+                continue
+            normal = extract.normalize(KINDS[name], value)
+            assert ("|".join(normal) if isinstance(normal, list) else normal) == value, (
+                name,
+                value,
+            )
+        if row["BUSINESS_ABN"] != "NOT_FOUND":
+            assert extract.abn_valid(row["BUSINESS_ABN"])
+
+
+def test_truth_scores_100_percent_against_itself(sample):
+    out, rows = sample
+    records = []
+    for row in rows:
+        fields = {}
+        for name in SCHEMA.names:
+            value = row[name]
+            is_list = KINDS[name].startswith("list")
+            fields[name] = None if value == "NOT_FOUND" else value.split("|") if is_list else value
+        records.append({"document": row["image_file"], "fields": fields})
+    report = extract.score(records, out / "truth.csv")
+    assert report.overall["accuracy"] == 1.0
+    assert report.overall["documents"] == len(rows)
+
+
+def test_money_adds_up(sample):
+    for row in sample[1]:
+        if row["DOCUMENT_TYPE"] == "BANK_STATEMENT":
+            assert row["LINE_ITEM_DESCRIPTIONS"] == row["TOTAL_AMOUNT"] == "NOT_FOUND"
+            continue
+        quantities = map(Decimal, row["LINE_ITEM_QUANTITIES"].split("|"))
+        prices = map(Decimal, row["LINE_ITEM_PRICES"].split("|"))
+        subtotal = sum(cents(q * p) for q, p in zip(quantities, prices))
+        if row["SUBTOTAL_AMOUNT"] != "NOT_FOUND":
+            assert Decimal(row["SUBTOTAL_AMOUNT"]) == subtotal
+        assert Decimal(row["GST_AMOUNT"]) == cents(subtotal / 10)
+        assert Decimal(row["TOTAL_AMOUNT"]) == subtotal + cents(subtotal / 10)
+
+
+def test_statement_balances_run_from_opening_to_closing():
+    for seed in range(5):
+        doc = make_document("statement", random.Random(seed))
+        balance = doc.opening
+        for t in doc.transactions:
+            balance += t.amount
+            assert t.balance == balance
+            assert doc.period[0] <= t.day <= doc.period[1]
+        assert doc.truth()["CLOSING_BALANCE"] == f"{balance:.2f}"
+
+
+def test_held_out_layouts_only_when_asked():
+    tuned, held = synth.select_layouts(), synth.select_layouts(held_out=True)
+    assert {lay.name for lay in held} == set(synth.HELD_OUT)
+    assert not {lay.name for lay in tuned} & set(synth.HELD_OUT)
+    for kind in synth.KINDS:
+        assert any(lay.kind == kind for lay in held)
+    assert sum(lay.kind == "invoice" for lay in tuned) >= 3
+    for index in range(12):
+        assert synth.render(index, 0, tuned).layout in tuned
+    for key, wording in labels.HELD_OUT.items():
+        assert not set(wording) & set(labels.TUNED[key]), key
+
+
+def test_every_layout_draws_its_kind(tmp_path):
+    for name, layout in synth.LAYOUTS.items():
+        rendered = synth.render(0, 3, [layout])
+        assert rendered.layout is layout
+        assert rendered.truth["DOCUMENT_TYPE"] == {
+            "invoice": "INVOICE", "receipt": "RECEIPT", "statement": "BANK_STATEMENT"
+        }[layout.kind], name  # fmt: skip
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Debian's tesseract-ocr")
+def test_a_clean_invoice_reads_back_its_truth():
+    pytesseract = pytest.importorskip("pytesseract")
+    layout = synth.LAYOUTS["invoice_classic"]
+    rng = random.Random(5)
+    doc = make_document("invoice", rng)
+    text = pytesseract.image_to_string(layout.draw(doc, labels.Labels(rng, False), rng))
+    truth = doc.truth()
+    squashed = text.replace(" ", "")
+    assert doc.supplier.name in text
+    assert truth["BUSINESS_ABN"] in squashed
+    assert truth["INVOICE_NUMBER"] in text
+    assert f"{doc.total:,.2f}" in text
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "vlmserve", "synth", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def test_cli_writes_held_out_documents(tmp_path):
+    proc = run_cli(str(tmp_path), "--count", "2", "--seed", "4", "--held-out", "--kinds", "receipt")
+    assert proc.returncode == 0, proc.stderr
+    rows = read_truth(tmp_path)
+    assert [r["DOCUMENT_TYPE"] for r in rows] == ["RECEIPT", "RECEIPT"]
+    expected = synth.render(1, 4, synth.select_layouts(kinds=["receipt"], held_out=True))
+    assert (tmp_path / rows[1]["image_file"]).read_bytes() == expected.data
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--count", "0"], "0 is not in the range x>=1"),
+        (
+            ["--layouts", "invoice_fancy"],
+            "unknown layout invoice_fancy; choose from invoice_classic",
+        ),
+        (["--kinds", "letter"], "unknown kind letter; choose from invoice, receipt, statement"),
+        (["--layouts", "receipt_docket", "--kinds", "invoice"], "drop --kinds"),
+        (["--layouts", "receipt_docket", "--held-out"], "receipt_docket not held out"),
+    ],
+)
+def test_cli_bad_arguments_are_usage_errors(tmp_path, args, message):
+    proc = run_cli(str(tmp_path / "out"), *args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_arguments_raise_typed_errors(tmp_path):
+    with pytest.raises(InvalidArgumentError, match="at least 1"):
+        synth.generate(tmp_path, count=0)
+    with pytest.raises(InvalidArgumentError, match="choose from"):
+        synth.generate(tmp_path, count=1, layouts=["nope"])
+    assert list(tmp_path.iterdir()) == []
