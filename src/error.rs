@@ -66,6 +66,27 @@ impl Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
+    /// The name of the Python exception class this error becomes (`src/py/error.rs`), for
+    /// places that report an error as data rather than raise it (error records).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Error::InvalidImage(_) => "InvalidImageError",
+            Error::ImageTooLarge { .. } => "ImageTooLargeError",
+            Error::UnsupportedFormat(_) => "UnsupportedFormatError",
+            Error::SourceNotAllowed(_) => "SourceNotAllowedError",
+            Error::InvalidArgument(_) => "InvalidArgumentError",
+            Error::Fetch(_) => "FetchError",
+            Error::DeadlineExceeded(_) => "DeadlineExceededError",
+            Error::QueueFull(_) => "QueueFullError",
+            Error::Cancelled(_) => "RequestCancelledError",
+            Error::OutOfMemory(_) => "OutOfMemoryError",
+            Error::Cuda(_) => "CudaError",
+            Error::Internal(_) => "VlmServeError",
+        }
+    }
+}
+
+impl Error {
     pub fn invalid_image(msg: impl Into<String>) -> Self {
         Error::InvalidImage(msg.into())
     }

@@ -6,6 +6,7 @@ pub mod batching;
 pub mod cuda;
 pub mod error;
 pub mod extract;
+pub mod fetch;
 pub mod image;
 pub mod resilience;
 pub mod tiling;

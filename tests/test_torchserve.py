@@ -250,7 +250,7 @@ def test_cli_package_and_serve_stop_on_ctrl_c(tmp_path: Path):
     cli = [sys.executable, "-m", "vlmserve"]
     packaged = subprocess.run(
         [*cli, "package", "--out", str(store), "--ports", ",".join(map(str, ports)),
-         "--batch-size", "2", "--config", f"allowed_roots=[{EXAMPLE_DOCUMENTS}]"],
+         "--batch-size", "2", "--config", f"allowed_roots={json.dumps([str(EXAMPLE_DOCUMENTS)])}"],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert packaged.returncode == 0, packaged.stderr
@@ -431,10 +431,11 @@ def test_cli_package_refuses_bad_options(tmp_path: Path, args, message):
     assert not (tmp_path / "store").exists()
 
 
-def test_cli_package_reads_config_values_as_yaml(tmp_path: Path):
+def test_cli_package_reads_config_values_as_json_or_text(tmp_path: Path):
     pytest.importorskip("model_archiver", reason="torch-model-archiver is not installed")
-    args = ["--config", "allowed_roots=[/data/a, /data/b]", "--config", "allow_urls=true",
-            "--config", "timeout_s=2.5", "--name", "ocr-v1", "--batch-size", "3"]  # fmt: skip
+    args = ["--config", 'allowed_roots=["/data/a", "/data/b"]', "--config", "allow_urls=true",
+            "--config", "timeout_s=2.5", "--config", "lang=eng", "--name", "ocr-v1",
+            "--batch-size", "3"]  # fmt: skip
     result = CliRunner().invoke(main, ["package", "--out", str(tmp_path), *args])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "ocr-v1.mar") as mar:
@@ -444,5 +445,6 @@ def test_cli_package_reads_config_values_as_yaml(tmp_path: Path):
         "allowed_roots": ["/data/a", "/data/b"],
         "allow_urls": True,
         "timeout_s": 2.5,
+        "lang": "eng",  # not JSON: text
     }
     assert read_properties(tmp_path / "config.properties")["load_models"] == "ocr-v1.mar"

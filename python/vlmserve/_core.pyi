@@ -311,3 +311,29 @@ def extract_score(
     predictions_jsonl: str | None = None,
     predictions_path: str | None = None,
 ) -> tuple[str, str]: ...
+
+# fetch: the inference client (vlmserve.client is its Python face)
+class InferenceClient:
+    def __init__(
+        self,
+        url: str,
+        model: str,
+        protocol: str,
+        concurrency: int,
+        timeout_s: float,
+        retries: int,
+        backoff_s: float,
+        token: str | None,
+        schema: Schema,
+    ) -> None: ...
+    def ping(self) -> bool: ...
+    def run(
+        self,
+        paths: Sequence[str],
+        out: str,
+        resume: bool,
+        progress: Callable[[int, int], object] | None = None,
+    ) -> tuple[int, int, int, int, float]: ...
+    def infer(
+        self, paths: Sequence[str], progress: Callable[[int, int], object] | None = None
+    ) -> str: ...

@@ -28,7 +28,7 @@ fn to_json(value: &serde_json::Value) -> String {
 
 /// A field schema (the core's); `vlmserve.extract.Schema` is its Python face.
 #[pyclass(name = "Schema", module = "vlmserve._core", frozen)]
-pub struct PySchema(Arc<Schema>);
+pub struct PySchema(pub(crate) Arc<Schema>);
 
 #[pymethods]
 impl PySchema {

@@ -5,6 +5,7 @@ mod batching;
 mod cuda;
 mod error;
 mod extract;
+mod fetch;
 mod inputs;
 mod loader;
 mod pipeline;
@@ -26,5 +27,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cuda::register(m)?;
     batching::register(m)?;
     extract::register(m)?;
+    fetch::register(m)?;
     Ok(())
 }

@@ -1,0 +1,145 @@
+"""The OCR backend: real Tesseract on rendered documents, through the Extractor."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+from PIL import Image, ImageDraw
+
+from conftest import _font
+from vlmserve import extract, synth
+from vlmserve.backends import Extractor, get_backend, ocr_layout, ocr_rules, ocr_table
+from vlmserve.backends.ocr_layout import Page, Word
+
+INVOICE = [
+    ((80, 80), 44, "Harbour Electrical Services"),
+    ((80, 150), 24, "45 Collins St, Melbourne VIC 3000"),
+    ((80, 186), 24, "ABN: 51 824 753 556"),
+    ((80, 222), 24, "Phone: (03) 9876 5432"),
+    ((800, 80), 40, "TAX INVOICE"),
+    ((800, 140), 24, "Invoice No: INV-20931"),
+    ((800, 176), 24, "Date: 05/03/2025"),
+    ((80, 300), 26, "Bill To:"),
+    ((80, 336), 24, "Jane Citizen"),
+    ((80, 370), 24, "12 George Street, Sydney NSW 2000"),
+    ((80, 404), 24, "jane@example.com"),
+    ((80, 480), 26, "Description"), ((700, 480), 26, "Qty"),
+    ((850, 480), 26, "Price"), ((1020, 480), 26, "Amount"),
+    ((80, 524), 24, "Ceiling fan install"), ((700, 524), 24, "2"),
+    ((850, 524), 24, "$150.00"), ((1020, 524), 24, "$300.00"),
+    ((80, 560), 24, "Site inspection"), ((700, 560), 24, "1"),
+    ((850, 560), 24, "$80.00"), ((1020, 560), 24, "$80.00"),
+    ((700, 630), 26, "Subtotal"), ((1020, 630), 26, "$380.00"),
+    ((700, 670), 26, "GST (10%)"), ((1020, 670), 26, "$38.00"),
+    ((700, 710), 26, "Total"), ((1020, 710), 26, "$418.00"),
+]  # fmt: skip
+
+
+def render(path, texts=INVOICE):
+    img = Image.new("RGB", (1240, 1000), "white")
+    draw = ImageDraw.Draw(img)
+    for xy, size, text in texts:
+        draw.text(xy, text, font=_font(size), fill="black")
+    img.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def extractor(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ocr")
+    with Extractor(get_backend("ocr", {"allowed_roots": [str(root)]})) as ex:
+        ex.root = root
+        yield ex
+
+
+def test_reads_the_fields_of_a_rendered_invoice(extractor):
+    rec = extractor.process_single_image(str(render(extractor.root / "invoice.png")))
+    assert rec["error"] is None and rec["model"] == "ocr"
+    f = rec["fields"]
+    assert f["DOCUMENT_TYPE"] == "INVOICE"
+    assert f["SUPPLIER_NAME"] == "Harbour Electrical Services"
+    assert f["BUSINESS_ABN"] == "51824753556"
+    assert f["BUSINESS_PHONE"] == "0398765432"
+    assert f["PAYER_NAME"] == "Jane Citizen"
+    assert f["PAYER_ADDRESS"] == "12 George Street, Sydney NSW 2000"
+    assert f["PAYER_EMAIL"] == "jane@example.com"
+    assert f["INVOICE_NUMBER"] == "INV-20931"
+    assert f["INVOICE_DATE"] == "2025-03-05"
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["Ceiling fan install", "Site inspection"]
+    assert f["LINE_ITEM_QUANTITIES"] == ["2", "1"]
+    assert f["LINE_ITEM_PRICES"] == ["150.00", "80.00"]
+    totals = f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]
+    assert totals == ("380.00", "38.00", "418.00")
+    assert f["DUE_DATE"] is None and f["BANK_BSB_NUMBER"] is None
+    assert set(rec["timing_ms"]) >= {"decode", "generate", "total"}
+
+
+MAIN_FIELDS = {
+    "invoice": ["DOCUMENT_TYPE", "SUPPLIER_NAME", "BUSINESS_ABN", "PAYER_NAME", "INVOICE_NUMBER",
+                "INVOICE_DATE", "DUE_DATE", "SUBTOTAL_AMOUNT", "GST_AMOUNT", "TOTAL_AMOUNT"],
+    "receipt": ["DOCUMENT_TYPE", "SUPPLIER_NAME", "BUSINESS_ABN", "INVOICE_NUMBER",
+                "INVOICE_DATE", "GST_AMOUNT", "TOTAL_AMOUNT", "PAYMENT_METHOD"],
+    "statement": ["DOCUMENT_TYPE", "SUPPLIER_NAME", "PAYER_NAME", "BANK_BSB_NUMBER",
+                  "BANK_ACCOUNT_NUMBER", "STATEMENT_DATE_RANGE", "CLOSING_BALANCE"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(MAIN_FIELDS))
+def test_reads_the_main_fields_of_generated_documents(extractor, kind):
+    out = extractor.root / kind
+    truth = synth.generate(out, count=2, seed=3, kinds=[kind], progress=False)
+    records = extractor.process_image_batch([str(out / row["image_file"]) for row in truth])
+    kinds = {f["name"]: f["kind"] for f in extract.Schema.default().fields}
+    misses, checked = [], 0
+    for row, rec in zip(truth, records):
+        assert rec["error"] is None and rec["fields"]["DOCUMENT_TYPE"] == row["DOCUMENT_TYPE"]
+        for name in MAIN_FIELDS[kind]:
+            want = extract.normalize(kinds[name], row[name])
+            assert want is not None, f"{name} is in every {kind}"
+            checked += 1
+            if rec["fields"][name] != want:
+                misses.append((row["image_file"], name, rec["fields"][name], want))
+    # Scanned-looking pages in small type: a misread glyph now and then is OCR's, not the
+    # rules'; 1 cell in 8 is tolerated.
+    assert len(misses) <= checked // 8, misses
+
+
+def test_a_bad_image_fails_alone(extractor):
+    good = render(extractor.root / "good.png")
+    broken = extractor.root / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    outside = "/etc/hostname"
+    records = extractor.process_image_batch([str(broken), str(good), outside])
+    assert records[0]["error"]["type"] == "InvalidImageError"
+    assert records[2]["error"]["type"] == "SourceNotAllowedError"
+    assert records[1]["error"] is None
+    assert records[1]["fields"]["TOTAL_AMOUNT"] == "418.00"
+    assert all(r["fields"]["TOTAL_AMOUNT"] is None for r in (records[0], records[2]))
+
+
+def test_lines_and_phrases_from_word_boxes():
+    words = [
+        Word("Due", 10, 100, 50, 120, baseline=118),
+        Word("Date:", 56, 101, 110, 121, baseline=118),
+        Word("12/03/2025", 400, 99, 520, 121, baseline=119),
+        Word("Total", 10, 10, 70, 32, baseline=30),
+    ]
+    page = Page.from_words(words)
+    assert [line.text for line in page.lines] == ["Total", "Due Date:  12/03/2025"]
+    assert page.values_of(["due date"])[0].value.text == "12/03/2025"
+    # OCR slips in long label words still match; short words must be exact.
+    assert [m[0] for m in page.find_labels(["totai", "due dates"])] == ["totai", "due dates"]
+    assert not list(page.find_labels(["dve date", "total amount"]))
+
+
+def test_unknown_backend_settings_are_refused():
+    with pytest.raises(ValueError, match="lang"):
+        get_backend("ocr", {"lang": "xx_not_a_language"})
+    with pytest.raises(ValueError, match="threads"):
+        get_backend("ocr", {"threads": 0})
+
+
+@pytest.mark.parametrize("module", [ocr_layout, ocr_table, ocr_rules])
+def test_docstring_examples(module):
+    assert doctest.testmod(module).failed == 0
