@@ -1,8 +1,8 @@
 """Running TorchServe as a child process group: start, wait until its models are ready,
 stop leaving nothing behind.
 
->>> ts = TorchServeProcess("model_store/config.properties", workdir="ts-run")
->>> with ts:                               # doctest: +SKIP
+>>> ts = TorchServeProcess("model_store/config.properties", workdir="run")  # doctest: +SKIP
+>>> with ts:                                                              # doctest: +SKIP
 ...     ts.wait_ready()
 ...     ts.urls["inference"], ts.keys()["inference"]
 ('http://127.0.0.1:8080', 'Xy12...')
