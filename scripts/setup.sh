@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything vlmserve needs on a fresh Debian machine and builds it into .venv:
 # system packages (cmake and nasm for the bundled libjpeg-turbo, Tesseract for the OCR
-# backend, fonts for the sample-document generator, Java for TorchServe), then the package itself (release build,
-# fat LTO) with its test extras.
+# backend, fonts for the sample-document generator, Java for TorchServe), then the package
+# itself (release build, fat LTO) with its test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
