@@ -87,8 +87,17 @@ def kfp_local(tmp_path, monkeypatch) -> Path:
 
     here = str(Path(vlmserve.__file__).resolve().parents[1])
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.getenv("PYTHONPATH")])))
+    # Each task writes its source into a `mktemp -d` folder it never removes, and a run of
+    # one component keeps its workspace: both go under tmp_path, not /tmp.
+    for folder in ("tmp", "workspace"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     root = tmp_path / "pipeline_root"
-    local.init(runner=local.SubprocessRunner(use_venv=False), pipeline_root=str(root))
+    local.init(
+        runner=local.SubprocessRunner(use_venv=False),
+        pipeline_root=str(root),
+        workspace_root=str(tmp_path / "workspace"),
+    )
     return root
 
 

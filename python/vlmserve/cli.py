@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -215,17 +217,32 @@ def pipeline_run(
 
     from vlmserve.pipelines.pipeline import build_pipeline
 
-    kfp.local.init(
-        runner=kfp.local.SubprocessRunner(use_venv=False), pipeline_root=str(pipeline_root)
-    )
-    run = build_pipeline(package=None)(
-        data_path=str(data_path.resolve()),
-        ground_truth_path=str(Path(ground_truth_path).resolve()) if ground_truth_path else "",
-        model_choice=model_choice,
-        torchserve_url=torchserve_url,
-        token=token,
-        concurrency=concurrency,
-    )
+    truth = str(Path(ground_truth_path).resolve()) if ground_truth_path else ""
+    with tempfile.TemporaryDirectory(prefix="vlmserve-kfp-") as scratch:
+        workspace = Path(scratch, "workspace")
+        workspace.mkdir()
+        kfp.local.init(
+            runner=kfp.local.SubprocessRunner(use_venv=False),
+            pipeline_root=str(pipeline_root),
+            workspace_root=str(workspace),
+        )
+        # Each task writes its source into a `mktemp -d` folder it never removes: make them
+        # in scratch, which goes when the run ends.
+        tmpdir = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = scratch
+        try:
+            run = build_pipeline(package=None)(
+                data_path=str(data_path.resolve()),
+                ground_truth_path=truth,
+                model_choice=model_choice,
+                torchserve_url=torchserve_url,
+                token=token,
+                concurrency=concurrency,
+            )
+        finally:
+            os.environ.pop("TMPDIR")
+            if tmpdir is not None:
+                os.environ["TMPDIR"] = tmpdir
     click.echo(f"report: {run.outputs['report'].path}")
     click.echo(f"summary: {run.outputs['summary'].path}")
 
