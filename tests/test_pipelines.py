@@ -230,6 +230,22 @@ def test_evaluate_names_missing_columns(tmp_path, two_models):
         steps.evaluate(results, truth)
 
 
+def test_label_records_names_the_served_model(tmp_path):
+    served = extract.record("/data/a.png", "TOTAL_AMOUNT: 5", model="ocr")
+    retried = [_error("/data/b.png", 503, "busy"), extract.record("/data/b.png", "", model="ocr")]
+    path = _jsonl(tmp_path / "r.jsonl", [served, *retried])
+    records = steps.label_records(path, "extractor/2.0")
+    assert records == steps.load_records(path)  # the file holds what it returns
+    assert [(r["document"], r["model"], r["error"]) for r in records] == [
+        ("/data/a.png", "extractor/2.0", None),
+        ("/data/b.png", "extractor/2.0", None),
+    ]
+    assert {k: v for k, v in records[0].items() if k != "model"} == {
+        k: v for k, v in served.items() if k != "model"
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["r.jsonl"]  # no temporary file left
+
+
 def test_load_records_keeps_the_last_record_of_a_resumed_document(tmp_path):
     first = _error("/data/a.png", 503, "busy")
     second = extract.record("/data/a.png", "TOTAL_AMOUNT: 5")

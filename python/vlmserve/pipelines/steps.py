@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ __all__ = [
     "check_results",
     "discover_images",
     "evaluate",
+    "label_records",
     "load_records",
     "plan_models",
     "read_json",
@@ -136,6 +138,26 @@ def load_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
                 latest.pop(rec["document"], None)
                 latest[rec["document"]] = rec
     return list(latest.values())
+
+
+def label_records(path: str | os.PathLike[str], model: str) -> list[dict[str, Any]]:
+    """Rewrites the JSONL file ``path`` as its :func:`load_records`, each naming ``model``;
+    returns them. A server names the backend that made a record (``"ocr"``); the run knows
+    the name it asked for (``"extractor/2.0"``), the one its reports and joins use.
+
+    The file is replaced whole (a temporary file beside it, then a rename): a crash leaves
+    the old file or the new one, never half of one.
+    """
+    records = [{**r, "model": model} for r in load_records(path)]
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with open(fd, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(r) + "\n" for r in records)
+        os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)  # gone already after the rename
+    return records
 
 
 def server_failed(record: Mapping[str, Any]) -> bool:
