@@ -409,6 +409,11 @@ def test_parse_toleration_says_what_is_wrong(text, message):
         placement.parse_toleration(text)
 
 
+def test_a_toleration_mapping_with_an_unknown_key_is_refused(tmp_path):
+    with pytest.raises(InvalidArgumentError, match=r"unknown keys \['seconds'\]; use \["):
+        pipeline.compile_pipeline(tmp_path / "p.yaml", tolerations=[{"key": "a", "seconds": 5}])
+
+
 def test_compile_command_places_the_inference_tasks(tmp_path):
     out = tmp_path / "p.yaml"
     args = ["pipeline", "compile", "--out", str(out), "--node-selector", "pool=gpu"]

@@ -32,6 +32,8 @@ Toleration = Union[str, Mapping[str, Any]]
 arguments of ``kfp.kubernetes.add_toleration`` (``key``, ``operator``, ``value``,
 ``effect``, ``toleration_seconds``)."""
 
+_TOLERATION_KEYS = {"key", "operator", "value", "effect", "toleration_seconds"}
+
 # Kubernetes' syntax for label keys and values (taint keys and values share it): a key is
 # an optional DNS-subdomain prefix of at most 253 characters and "/", then a name; a value
 # is empty or a name.
@@ -110,5 +112,10 @@ def place(
         kubernetes.add_node_selector(task, label_key=key, label_value=value)
     for toleration in tolerations:
         args = parse_toleration(toleration) if isinstance(toleration, str) else toleration
+        if not set(args) <= _TOLERATION_KEYS:
+            raise InvalidArgumentError(
+                f"toleration {dict(args)!r} has unknown keys {sorted(set(args) - _TOLERATION_KEYS)}"
+                f"; use {sorted(_TOLERATION_KEYS)}, or a 'key[=value][:effect]' string"
+            )
         kubernetes.add_toleration(task, **args)
     return task
