@@ -67,10 +67,13 @@ def test_pipeline_on_the_sample_documents(run_pipeline, torchserve_server, serve
     results = _artifacts(root, "model-inference", "results")
     evaluations = [steps.read_json(p) for p in _artifacts(root, "evaluate", "evaluation")]
     assert [e["model"] for e in evaluations] == served_twice
-    for path, evaluation, logged in zip(results, evaluations, _logged_metrics(root, "evaluate")):
+    logged_metrics = _logged_metrics(root, "evaluate")
+    for name, path, evaluation, logged in zip(served_twice, results, evaluations, logged_metrics):
         records = steps.load_records(path)
         assert sorted(r["document"] for r in records) == images
         assert all(r["error"] is None for r in records)
+        # Labelled with the name asked for, not the server's backend name ("ocr").
+        assert {r["model"] for r in records} == {name}
         # The numbers are what `vlmserve evaluate` (the core scorer) gives for these results.
         evaluated = CliRunner().invoke(
             main, ["evaluate", str(path), "--truth", str(TRUTH), "--json"]
@@ -168,6 +171,27 @@ def test_server_down_fails_after_retries(run_pipeline, tmp_path, capfd):
 def test_a_missing_or_empty_folder_fails_the_run(run_pipeline, tmp_path, capfd, folder, message):
     (tmp_path / "empty").mkdir()
     _fails(run_pipeline, capfd, "discover-images", message, data_path=str(tmp_path / folder))
+
+
+def test_a_placed_pipeline_runs_locally_ignoring_the_placement(
+    kfp_local, torchserve_server, tmp_path
+):
+    placed = build_pipeline(
+        package=None,
+        accelerator_type="nvidia.com/gpu",
+        node_selector={"pool": "gpu"},
+        tolerations=["nvidia.com/gpu=present:NoSchedule"],
+    )
+    with pytest.warns(UserWarning, match=r"\['accelerator'\] have no effect"):
+        run = placed(
+            data_path=str(_one_image(tmp_path)),
+            model_choice=torchserve_server.model,
+            torchserve_url=torchserve_server.inference_url,
+            token=torchserve_server.inference_key,
+        )
+    (results,) = _artifacts(kfp_local, "model-inference", "results")
+    assert [r["error"] for r in steps.load_records(results)] == [None]
+    assert Path(run.outputs["report"].path).read_text().count("<svg") == 1
 
 
 def test_pipeline_run_command(kfp_local, torchserve_server, tmp_path):

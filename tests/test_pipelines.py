@@ -16,7 +16,7 @@ from PIL import Image
 
 from vlmserve import FetchError, InvalidArgumentError, extract
 from vlmserve.cli import main
-from vlmserve.pipelines import compare, components, pipeline, report, steps
+from vlmserve.pipelines import compare, components, pipeline, placement, report, steps
 
 FIELDS = extract.Schema.default().names
 
@@ -230,6 +230,22 @@ def test_evaluate_names_missing_columns(tmp_path, two_models):
         steps.evaluate(results, truth)
 
 
+def test_label_records_names_the_served_model(tmp_path):
+    served = extract.record("/data/a.png", "TOTAL_AMOUNT: 5", model="ocr")
+    retried = [_error("/data/b.png", 503, "busy"), extract.record("/data/b.png", "", model="ocr")]
+    path = _jsonl(tmp_path / "r.jsonl", [served, *retried])
+    records = steps.label_records(path, "extractor/2.0")
+    assert records == steps.load_records(path)  # the file holds what it returns
+    assert [(r["document"], r["model"], r["error"]) for r in records] == [
+        ("/data/a.png", "extractor/2.0", None),
+        ("/data/b.png", "extractor/2.0", None),
+    ]
+    assert {k: v for k, v in records[0].items() if k != "model"} == {
+        k: v for k, v in served.items() if k != "model"
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["r.jsonl"]  # no temporary file left
+
+
 def test_load_records_keeps_the_last_record_of_a_resumed_document(tmp_path):
     first = _error("/data/a.png", 503, "busy")
     second = extract.record("/data/a.png", "TOTAL_AMOUNT: 5")
@@ -286,7 +302,7 @@ def test_committed_ir_is_what_compiling_gives(tmp_path):
     assert fresh.read_bytes() == pipeline.COMPILED.read_bytes(), (
         "extraction_pipeline.yaml is stale: run `python -m vlmserve.pipelines.pipeline`"
     )
-    spec = yaml.safe_load(fresh.read_text())
+    (spec,) = yaml.safe_load_all(fresh.read_text())  # no platform spec: no placement
     executors = spec["deploymentSpec"]["executors"]
     assert "accelerator" not in json.dumps(executors)
     assert all("'vlmserve'" in " ".join(e["container"]["command"]) for e in executors.values())
@@ -304,6 +320,129 @@ def test_accelerator_options_reach_the_inference_task_only(tmp_path):
     assert with_gpu == {"exec-model-inference"}
     resources = executors["exec-model-inference"]["container"]["resources"]["accelerator"]
     assert resources["resourceCount"] == "2" and resources["resourceType"] == "nvidia.com/gpu"
+
+
+PLACEMENT = {
+    "node_selector": {"cloud.google.com/gke-accelerator": "nvidia-l4", "pool": "gpu"},
+    "tolerations": ["nvidia.com/gpu=present:NoSchedule", "dedicated", {"key": "spot"}],
+}
+
+
+def test_node_selector_and_tolerations_reach_the_inference_task_only(tmp_path):
+    plain = pipeline.compile_pipeline(tmp_path / "plain.yaml")
+    placed = pipeline.compile_pipeline(tmp_path / "placed.yaml", **PLACEMENT)
+    spec, platform = yaml.safe_load_all(placed.read_text())
+    assert spec == yaml.safe_load(plain.read_text())  # the pipeline itself is the same
+    executors = platform["platforms"]["kubernetes"]["deploymentSpec"]["executors"]
+    assert executors == {
+        "exec-model-inference": {
+            "nodeSelector": {"labels": PLACEMENT["node_selector"]},
+            "tolerations": [
+                {
+                    "key": "nvidia.com/gpu",
+                    "operator": "Equal",
+                    "value": "present",
+                    "effect": "NoSchedule",
+                },
+                {"key": "dedicated", "operator": "Exists"},
+                {"key": "spot"},
+            ],
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("pool=gpu", ("pool", "gpu")),
+        (
+            "node.kubernetes.io/instance-type=g5.xlarge",
+            ("node.kubernetes.io/instance-type", "g5.xlarge"),
+        ),
+        ("empty-value=", ("empty-value", "")),
+    ],
+)
+def test_parse_label(text, want):
+    assert placement.parse_label(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("pool", "has no '='; pass key=value"),
+        ("-pool=gpu", "is not a Kubernetes label"),
+        ("pool=gpu!", "is not a Kubernetes label"),
+        ("Bad_Prefix/pool=gpu", "is not a Kubernetes label"),
+        ("pool=" + "x" * 64, "at most 63"),
+    ],
+)
+def test_parse_label_says_what_is_wrong(text, message):
+    with pytest.raises(InvalidArgumentError, match=re.escape(message)):
+        placement.parse_label(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "gpu=yes:NoExecute",
+            {"key": "gpu", "operator": "Equal", "value": "yes", "effect": "NoExecute"},
+        ),
+        (
+            "gpu:PreferNoSchedule",
+            {"key": "gpu", "operator": "Exists", "effect": "PreferNoSchedule"},
+        ),
+        ("gpu=yes", {"key": "gpu", "operator": "Equal", "value": "yes"}),
+        ("example.com/gpu", {"key": "example.com/gpu", "operator": "Exists"}),
+    ],
+)
+def test_parse_toleration(text, want):
+    assert placement.parse_toleration(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("gpu=yes:Never", "has effect 'Never'; pass one of NoSchedule"), (":NoSchedule", "not a")],
+)
+def test_parse_toleration_says_what_is_wrong(text, message):
+    with pytest.raises(InvalidArgumentError, match=message):
+        placement.parse_toleration(text)
+
+
+def test_a_toleration_mapping_with_an_unknown_key_is_refused(tmp_path):
+    with pytest.raises(InvalidArgumentError, match=r"unknown keys \['seconds'\]; use \["):
+        pipeline.compile_pipeline(tmp_path / "p.yaml", tolerations=[{"key": "a", "seconds": 5}])
+
+
+def test_compile_command_places_the_inference_tasks(tmp_path):
+    out = tmp_path / "p.yaml"
+    args = ["pipeline", "compile", "--out", str(out), "--node-selector", "pool=gpu"]
+    args += ["--toleration", "gpu:NoSchedule", "--toleration", "spot=yes"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    platform = list(yaml.safe_load_all(out.read_text()))[1]["platforms"]["kubernetes"]
+    assert platform["deploymentSpec"]["executors"]["exec-model-inference"] == {
+        "nodeSelector": {"labels": {"pool": "gpu"}},
+        "tolerations": [
+            {"key": "gpu", "operator": "Exists", "effect": "NoSchedule"},
+            {"key": "spot", "operator": "Equal", "value": "yes"},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--node-selector", "pool"], "has no '='"),
+        (["--node-selector", "a=1", "--node-selector", "a=2"], "a label key is given twice"),
+        (["--toleration", "gpu:Sometimes"], "has effect 'Sometimes'"),
+    ],
+)
+def test_compile_command_refuses_bad_placement(tmp_path, option, message):
+    out = tmp_path / "p.yaml"
+    result = CliRunner().invoke(main, ["pipeline", "compile", "--out", str(out), *option])
+    assert result.exit_code == 2 and message in result.output
+    assert not out.exists()
 
 
 def test_discover_component_runs_locally(kfp_local, tree):

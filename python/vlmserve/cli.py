@@ -24,21 +24,14 @@ from tqdm import tqdm
 from vlmserve import extract as extraction
 from vlmserve.backends import Extractor, get_backend
 from vlmserve.errors import VlmServeError
+from vlmserve.images import IMAGE_SUFFIXES, find_images
 from vlmserve.pipelines import DEFAULT_PACKAGE
 from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPreprocessor
-
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"}
 
 
 def discover(paths: tuple[Path, ...]) -> list[Path]:
     """Image files named directly, or found (recursively, sorted) under named directories."""
-    found: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
-        else:
-            found.append(p)
-    return found
+    return find_images(paths).images
 
 
 @click.group()
@@ -175,6 +168,21 @@ def pipeline() -> None:
     """The Kubeflow pipeline (needs kfp: pip install vlmserve[kfp])."""
 
 
+def _placement(parse: str):
+    """A click callback checking each value of a repeatable option with
+    ``vlmserve.pipelines.placement.<parse>``; the parsed values."""
+
+    def callback(_ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> list:
+        from vlmserve.pipelines import placement
+
+        try:
+            return [getattr(placement, parse)(item) for item in items]
+        except VlmServeError as err:
+            raise click.BadParameter(str(err), param=param) from err
+
+    return callback
+
+
 @pipeline.command("compile")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option(
@@ -186,15 +194,41 @@ def pipeline() -> None:
 )
 @click.option("--accelerator-type", help="e.g. nvidia.com/gpu, set on the inference tasks.")
 @click.option("--accelerator-limit", type=int, default=1, show_default=True)
-def pipeline_compile(out, package, accelerator_type, accelerator_limit) -> None:
-    """Compile the pipeline to IR YAML (default: the packaged extraction_pipeline.yaml)."""
+@click.option(
+    "--node-selector",
+    "node_labels",
+    multiple=True,
+    callback=_placement("parse_label"),
+    help="Node label key=value the inference tasks require, repeatable "
+    "(e.g. cloud.google.com/gke-accelerator=nvidia-l4).",
+)
+@click.option(
+    "--toleration",
+    "tolerations",
+    multiple=True,
+    callback=_placement("parse_toleration"),
+    help="Taint the inference tasks tolerate, key[=value][:effect], repeatable "
+    "(e.g. nvidia.com/gpu=present:NoSchedule).",
+)
+def pipeline_compile(
+    out, package, accelerator_type, accelerator_limit, node_labels, tolerations
+) -> None:
+    """Compile the pipeline to IR YAML (default: the packaged extraction_pipeline.yaml).
+
+    vlmserve pipeline compile --out gpu.yaml --node-selector pool=gpu --toleration gpu:NoSchedule
+    """
     from vlmserve.pipelines.pipeline import COMPILED, compile_pipeline
 
+    node_selector = dict(node_labels)
+    if len(node_selector) < len(node_labels):
+        raise click.BadParameter("a label key is given twice", param_hint="--node-selector")
     path = compile_pipeline(
         out or COMPILED,
         package=package,
         accelerator_type=accelerator_type,
         accelerator_limit=accelerator_limit,
+        node_selector=node_selector,
+        tolerations=tolerations,
     )
     click.echo(str(path))
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vlmserve.client import InferenceClient
-from vlmserve.pipelines.steps import check_results, load_records, server_failed
+from vlmserve.pipelines.steps import check_results, label_records, load_records, server_failed
 
 __all__ = ["run_inference"]
 
@@ -39,7 +39,9 @@ def run_inference(
     retries: int = 4,
 ) -> dict[str, Any]:
     """Writes one output record per image to ``out`` (JSONL; a rerun resumes) from the model
-    served at ``url``. Returns ``{"total", "succeeded", "failed", "seconds"}``.
+    served at ``url``, each record's ``model`` being ``model``, the name asked for (see
+    :func:`~vlmserve.pipelines.steps.label_records`). Returns ``{"total", "succeeded",
+    "failed", "seconds"}``.
 
     Raises what :func:`~vlmserve.pipelines.steps.check_results` raises: the server did not
     answer the first image, or no image succeeded.
@@ -58,7 +60,7 @@ def run_inference(
     if any(server_failed(r) for r in records):
         check_results([r for r in records if server_failed(r)], model, url)
     rest = client.run(list(images), out=out, resume=True, progress=True)
-    records = load_records(out)
+    records = label_records(out, model)
     log.info("%s at %s: %s then %s", model, url, probe, rest)
     check_results(records, model, url)
     failed = sum(1 for r in records if r.get("error"))

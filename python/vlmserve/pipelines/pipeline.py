@@ -18,14 +18,16 @@ Run it locally (each task a subprocess of this Python, which must import vlmserv
 """
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple, Optional, Union
 
 from kfp import compiler, dsl
 from kfp.dsl import HTML, Markdown
 
-from vlmserve.pipelines import DEFAULT_PACKAGE, components
-from vlmserve.pipelines.steps import DEFAULT_FORMATS
+from vlmserve.images import IMAGE_SUFFIXES
+from vlmserve.pipelines import DEFAULT_PACKAGE, components, placement
+from vlmserve.pipelines.placement import Toleration
 
 __all__ = ["COMPILED", "build_pipeline", "compile_pipeline"]
 
@@ -43,13 +45,21 @@ def build_pipeline(
     package: Optional[str] = DEFAULT_PACKAGE,
     accelerator_type: Optional[str] = None,
     accelerator_limit: int = 1,
+    node_selector: Optional[Mapping[str, str]] = None,
+    tolerations: Sequence[Toleration] = (),
 ):
     """The pipeline function, its tasks installing ``package`` (``None``: already installed).
 
-    ``accelerator_type`` (e.g. ``"nvidia.com/gpu"``) and ``accelerator_limit`` are set on
-    the inference tasks only when a type is given. Those tasks are HTTP clients of the model
-    server, which holds the GPUs that run the models: ask for accelerators here only to
-    place the tasks on GPU nodes (for instance beside a server on the same node).
+    The placement settings go to the inference tasks only, each only when given (see
+    :func:`~vlmserve.pipelines.placement.place`): ``accelerator_type`` (e.g.
+    ``"nvidia.com/gpu"``) with ``accelerator_limit``, ``node_selector`` (node labels, all
+    required) and ``tolerations``. Those tasks are HTTP clients of the model server, which
+    holds the GPUs that run the models: place them to keep them near the server (the same
+    node pool or zone) or off nodes they must not use.
+
+    >>> build_pipeline(node_selector={"pool": "gpu"}, tolerations=["gpu:NoSchedule"])
+    ... # doctest: +ELLIPSIS
+    <kfp.dsl.graph_component.GraphComponent object at ...>
     """
     comps = components.build(package)
 
@@ -70,7 +80,7 @@ def build_pipeline(
         timeout_s: float = 120.0,
         retries: int = 4,
         recursive: bool = True,
-        formats: str = ",".join(DEFAULT_FORMATS),
+        formats: str = ",".join(suffix.lstrip(".") for suffix in IMAGE_SUFFIXES),
         report_title: str = "Document extraction report",
     ) -> Outputs:
         # Tasks that read the world (a folder, a server, a CSV) are never served from the
@@ -95,9 +105,13 @@ def build_pipeline(
                 retries=retries,
             )
             inference.set_caching_options(False)
-            if accelerator_type:
-                inference.set_accelerator_type(accelerator_type)
-                inference.set_accelerator_limit(accelerator_limit)
+            placement.place(
+                inference,
+                accelerator_type=accelerator_type,
+                accelerator_limit=accelerator_limit,
+                node_selector=node_selector,
+                tolerations=tolerations,
+            )
             scored = comps["evaluate"](
                 results=inference.outputs["results"], ground_truth_path=ground_truth_path
             )

@@ -15,20 +15,22 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from vlmserve import extract
 from vlmserve.errors import FetchError, InvalidArgumentError, VlmServeError
+from vlmserve.images import IMAGE_SUFFIXES, find_images, suffixes
 from vlmserve.preprocess import ImageLoader
 
 __all__ = [
-    "DEFAULT_FORMATS",
     "BOTH",
     "check_results",
     "discover_images",
     "evaluate",
+    "label_records",
     "load_records",
     "plan_models",
     "read_json",
@@ -38,7 +40,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_FORMATS = ("jpg", "jpeg", "png", "tif", "tiff", "bmp", "webp")
 BOTH = ("internvl3", "llama_vision")
 """The models ``model_choice="both"`` runs, in this order."""
 
@@ -83,7 +84,7 @@ def discover_images(
     data_path: str | os.PathLike[str],
     *,
     recursive: bool = True,
-    formats: Iterable[str] = DEFAULT_FORMATS,
+    formats: Iterable[str] = IMAGE_SUFFIXES,
 ) -> dict[str, Any]:
     """The images under ``data_path``, sorted, each checked by its header in the core.
 
@@ -96,15 +97,12 @@ def discover_images(
     if not root.is_dir():
         what = "is not a folder" if root.exists() else "does not exist"
         raise InvalidArgumentError(f"data_path {str(root)!r} {what}; pass the folder of images")
-    suffixes = {"." + f.strip().lower().lstrip(".") for f in formats if f.strip()}
-    if not suffixes:
-        raise InvalidArgumentError("formats is empty; pass image suffixes such as 'jpg,png'")
-    files = sorted(p for p in (root.rglob("*") if recursive else root.iterdir()) if p.is_file())
-    candidates = [p for p in files if p.suffix.lower() in suffixes]
+    wanted = suffixes(formats)
+    candidates, ignored = find_images([root], recursive=recursive, formats=wanted)
     if not candidates:
         raise InvalidArgumentError(
-            f"no {'/'.join(sorted(suffixes))} files in {str(root)!r}"
-            f"{' or its subfolders' if recursive else ''} ({len(files)} other files); "
+            f"no {'/'.join(sorted(wanted))} files in {str(root)!r}"
+            f"{' or its subfolders' if recursive else ''} ({ignored} other files); "
             "check data_path and formats"
         )
     loader = ImageLoader(allowed_roots=[root.resolve()])
@@ -125,7 +123,7 @@ def discover_images(
         "data_path": str(root),
         "images": images,
         "rejected": rejected,
-        "ignored": len(files) - len(candidates),
+        "ignored": ignored,
     }
 
 
@@ -140,6 +138,26 @@ def load_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
                 latest.pop(rec["document"], None)
                 latest[rec["document"]] = rec
     return list(latest.values())
+
+
+def label_records(path: str | os.PathLike[str], model: str) -> list[dict[str, Any]]:
+    """Rewrites the JSONL file ``path`` as its :func:`load_records`, each naming ``model``;
+    returns them. A server names the backend that made a record (``"ocr"``); the run knows
+    the name it asked for (``"extractor/2.0"``), the one its reports and joins use.
+
+    The file is replaced whole (a temporary file beside it, then a rename): a crash leaves
+    the old file or the new one, never half of one.
+    """
+    records = [{**r, "model": model} for r in load_records(path)]
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with open(fd, "w", encoding="utf-8") as out:
+            out.writelines(json.dumps(r) + "\n" for r in records)
+        os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)  # gone already after the rename
+    return records
 
 
 def server_failed(record: Mapping[str, Any]) -> bool:
