@@ -9,7 +9,16 @@ from PIL import Image, ImageDraw
 
 from conftest import _font
 from vlmserve import extract, synth
-from vlmserve.backends import Extractor, get_backend, ocr_layout, ocr_rules, ocr_table
+from vlmserve.backends import (
+    Extractor,
+    get_backend,
+    ocr_bank,
+    ocr_layout,
+    ocr_parties,
+    ocr_rules,
+    ocr_table,
+    ocr_text,
+)
 from vlmserve.backends.ocr_layout import Page, Word
 
 INVOICE = [
@@ -140,6 +149,8 @@ def test_unknown_backend_settings_are_refused():
         get_backend("ocr", {"threads": 0})
 
 
-@pytest.mark.parametrize("module", [ocr_layout, ocr_table, ocr_rules])
+@pytest.mark.parametrize(
+    "module", [ocr_layout, ocr_table, ocr_rules, ocr_text, ocr_parties, ocr_bank]
+)
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
