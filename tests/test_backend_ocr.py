@@ -13,6 +13,7 @@ from vlmserve.backends import (
     Extractor,
     get_backend,
     ocr_bank,
+    ocr_items,
     ocr_layout,
     ocr_parties,
     ocr_rules,
@@ -150,7 +151,7 @@ def test_unknown_backend_settings_are_refused():
 
 
 @pytest.mark.parametrize(
-    "module", [ocr_layout, ocr_table, ocr_rules, ocr_text, ocr_parties, ocr_bank]
+    "module", [ocr_layout, ocr_table, ocr_items, ocr_rules, ocr_text, ocr_parties, ocr_bank]
 )
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0

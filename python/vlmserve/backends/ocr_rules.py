@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from vlmserve.backends import ocr_bank, ocr_parties
+from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
-from vlmserve.backends.ocr_table import Table, line_items, totals
+from vlmserve.backends.ocr_table import totals
 from vlmserve.backends.ocr_text import (
     DATE,
     DATE_LABELS,
@@ -32,6 +33,7 @@ from vlmserve.backends.ocr_text import (
     TITLES,
     abns,
     clip,
+    contact_like,
     first,
     is_labelled,
 )  # fmt: skip
@@ -70,10 +72,10 @@ class Document:
 
     @cached_property
     def table(self) -> Table:
-        return line_items(
+        return items(
             self.page,
             is_stop=lambda t: _TOTAL_WORDS.search(t) is not None,
-            is_other=lambda t: is_labelled(t) or DATE.search(t) is not None,
+            is_other=lambda t: is_labelled(t) or bool(DATE.search(t)) or contact_like(t),
         )
 
     @cached_property
@@ -190,6 +192,8 @@ def _statement_range(doc: Document) -> str | None:
 
 def _items(part: int) -> Callable[[Document], list[str] | None]:
     def rule(doc: Document) -> list[str] | None:
+        if doc.kind == "BANK_STATEMENT":
+            return None  # its transactions are not items
         column = [row[part] for row in doc.table.rows]
         return column if any(column) else None
 
@@ -198,6 +202,9 @@ def _items(part: int) -> Callable[[Document], list[str] | None]:
 
 def _total(kind: str) -> Callable[[Document], str | None]:
     def rule(doc: Document) -> str | None:
+        # A statement's "Total Credits" is no invoice total; its balance is its only sum.
+        if doc.kind == "BANK_STATEMENT" and kind != "closing":
+            return None
         return doc.totals.get(kind)
 
     return rule
