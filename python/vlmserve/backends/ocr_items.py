@@ -50,6 +50,9 @@ _MONEY = re.compile(r"^\(?-?\$?\d{1,3}(?:,?\d{3})*\.\d{2}\)?$")
 _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 # A quantity printed with its row's description: "2 x Flat White", "3 @", "x2".
 _LEADING_QTY = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|\s+(?=[A-Za-z]))", re.IGNORECASE)
+# A quantity and price run into the description by OCR: "Sunscreen 200ml 1 @ 15.59".
+_TRAILING_PRICE = re.compile(r"\s+(?:\d+(?:\.\d+)?\s*)?[x×@]\s*\$?\d[\d,]*\.\d{2}$")
+_GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d)", re.IGNORECASE)
 # Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00".
 _GLUE = re.compile(r"^(?:[x×*@$]|aud)$", re.IGNORECASE)
 # Kinds that make a row of header words an item or transaction table's header.
@@ -163,11 +166,16 @@ def _rows(lines: list[Line]) -> list[_Row]:
             elif text:
                 pending.append(text)
             continue
-        if pending and not row.desc:
-            row.desc = " ".join(pending)
+        if pending and (row.leading_qty is not None or not _wordy(row.desc)):
+            row.desc = " ".join(pending[-2:])  # the row is the "2 x 4.50" line under them
         pending = []
         rows.append(row)
     return [r for r in rows if r.desc]
+
+
+def _wordy(text: str) -> bool:
+    """Text with a word of 4 letters or more: a description, not a misread number."""
+    return re.search(r"[A-Za-z]{4}", text) is not None
 
 
 def _numbers_only_after(lines: list[Line], line: Line) -> bool:
@@ -185,7 +193,8 @@ def _parse(line: Line) -> _Row | None:
     moneys: list[Decimal] = []
     text_segments: list[Segment] = []
     for seg in line.segments:
-        words = [w.text for w in seg.words]
+        # "2@4.97" read as one word is "2 @ 4.97".
+        words = [part for w in seg.words for part in _GLUED.split(w.text) if part]
         values = [_value(w) for w in words]
         if all(v is not None or _GLUE.match(w) for v, w in zip(values, words)):
             for w, v in zip(words, values):
@@ -193,12 +202,14 @@ def _parse(line: Line) -> _Row | None:
                     (moneys if _MONEY.match(_fixed(w)) else numbers).append(v)
         else:
             text_segments.append(seg)
-    if not moneys:
-        return None
     desc, leading = _description(text_segments), None
     m = _LEADING_QTY.match(desc)
     if m:
         leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
+    desc = _TRAILING_PRICE.sub("", desc)
+    # A row whose amounts did not read still has its description and quantity.
+    if not moneys and not (desc and (numbers or leading is not None)):
+        return None
     return _Row(desc, numbers, moneys, leading)
 
 
@@ -216,7 +227,8 @@ def _fixed(word: str) -> str:
 
 
 def _value(word: str) -> Decimal | None:
-    m = _NUMBER.match(_fixed(word).rstrip("x×"))
+    # Stray marks around a number ("~-44.00", "2.") are rule and dot residue.
+    m = _NUMBER.match(_fixed(word).strip("~—–_'‘`\"").rstrip(".x×"))
     if not m:
         return None
     try:
@@ -245,6 +257,17 @@ def _solve(row: _Row) -> tuple[Decimal, Decimal] | None:
     return None
 
 
+def _ratio(row: _Row) -> tuple[Decimal, Decimal] | None:
+    """(quantity, price) from a price and an amount alone (the quantity did not read):
+    their ratio, when it is a quantity a line shows (a multiple of a quarter)."""
+    if len(row.moneys) < 2 or not row.moneys[-2]:
+        return None
+    price, amount = row.moneys[-2], row.moneys[-1]
+    qty = (amount / price * 4).quantize(Decimal(1)) / 4
+    ok = 0 < qty <= 1000 and abs(_cents(qty * price) - amount) <= CENT
+    return (qty.normalize(), price) if ok else None
+
+
 def _shows_line_amounts(
     rows: list[_Row], kinds: set[str], page: Page, is_stop: Callable[[str], bool]
 ) -> bool:
@@ -257,8 +280,9 @@ def _shows_line_amounts(
     totals = {v for ln in page.lines if is_stop(ln.text) for v in _moneys(ln)}
     # A receipt may print only the total and the GST in it: their difference is the sum.
     printed = totals | {a - b for a in totals for b in totals if a > b}
-    as_amounts = sum(r.moneys[-1] for r in rows)
-    as_prices = sum(_cents(r.moneys[-1] * (_quantity(r) or 1)) for r in rows)
+    priced = [r for r in rows if r.moneys]
+    as_amounts = sum(r.moneys[-1] for r in priced)
+    as_prices = sum(_cents(r.moneys[-1] * (_quantity(r) or 1)) for r in priced)
     return not (as_prices in printed and as_amounts not in printed)
 
 
@@ -270,7 +294,9 @@ def _quantity(row: _Row) -> Decimal | None:
 
 
 def _item(row: _Row, shows_amount: bool) -> tuple[str, str, str]:
-    solved = _solve(row)
+    if not row.moneys:
+        return row.desc, _plain_number(_quantity(row) or Decimal(1)), ""
+    solved = _solve(row) or _ratio(row)
     if solved is None:
         qty = _quantity(row) or Decimal(1)
         last = row.moneys[-1]

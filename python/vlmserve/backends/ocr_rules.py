@@ -23,7 +23,7 @@ from functools import cached_property
 from vlmserve.backends import ocr_bank, ocr_parties
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
-from vlmserve.backends.ocr_table import totals
+from vlmserve.backends.ocr_table import starts_with_total, totals
 from vlmserve.backends.ocr_text import (
     DATE,
     DATE_LABELS,
@@ -39,8 +39,6 @@ from vlmserve.backends.ocr_text import (
 )  # fmt: skip
 
 __all__ = ["RULES", "Document", "answer"]
-
-_TOTAL_WORDS = re.compile(r"\b(?:sub\s?-?total|total|gst|tax|balance|amount due)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -74,7 +72,7 @@ class Document:
     def table(self) -> Table:
         return items(
             self.page,
-            is_stop=lambda t: _TOTAL_WORDS.search(t) is not None,
+            is_stop=starts_with_total,
             is_other=lambda t: is_labelled(t) or bool(DATE.search(t)) or contact_like(t),
         )
 
@@ -129,7 +127,12 @@ def _document_type(doc: Document) -> str | None:
                 size = seg.size - line.index * 0.01  # the tallest, then the topmost
                 if best is None or size > best[0]:
                     best = (size, kinds[0])
-    return best[1] if best else None
+    kind = best[1] if best else None
+    # A till docket titled "Tax Invoice" is a receipt: paid on the spot, so it has no
+    # payer to bill and no due date.
+    if kind == "INVOICE" and not doc.payer_block and not _labelled(DUE_LABELS, DATE)(doc):
+        return "RECEIPT"
+    return kind
 
 
 def _labelled(

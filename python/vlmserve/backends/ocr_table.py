@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from vlmserve.backends.ocr_layout import Page, label_key
 
-__all__ = ["MONEY", "TOTAL_LABELS", "totals"]
+__all__ = ["MONEY", "TOTAL_LABELS", "starts_with_total", "totals"]
 
 MONEY = re.compile(
     r"(?<![\d.,])\(?-?\$?\s?-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}\)?(?:\s?(?:CR|DR)\b)?(?![\d,]*\d)",
@@ -45,6 +45,17 @@ TOTAL_LABELS = {
     ],
 }  # fmt: skip
 _KIND_OF = {label_key(lab): kind for kind, labs in TOTAL_LABELS.items() for lab in labs}
+
+
+def starts_with_total(text: str) -> bool:
+    """The phrase starts with a totals label ("Sub-Total", "GST 10%", "Amount Due"): the
+    end of an item table. A total word inside a description ("Tax return") is not one.
+
+    >>> starts_with_total("Sub-Total"), starts_with_total("2 Individual tax return")
+    (True, False)
+    """
+    words = label_key(text).split()
+    return any(" ".join(words[:n]) in _KIND_OF for n in range(1, min(len(words), 5) + 1))
 
 
 def _amount(text: str) -> Decimal | None:

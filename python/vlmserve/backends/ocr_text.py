@@ -21,7 +21,8 @@ DATE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[\s-]{MONTH}[\s,-]+\d{{4}}|{MONTH}\s\d{{1,2}}(?:st|nd|rd|th)?,?\s\d{{4}})\b",
     re.IGNORECASE,
 )
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The top-level domain is letters: "2@4.97" is a till line, not an address.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
 WEB = re.compile(
     r"(?<![@\w.])(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*"
     r"\.(?:com|net|org|biz|info|io|co|gov|edu)(?:\.[a-z]{2})?(?:/\S*)?\b",
@@ -52,7 +53,8 @@ NUMBER_LABELS = [
     "receipt no", "receipt #", "receipt", "document number", "document no", "reference",
     "reference no", "ref", "ref no", "transaction no", "transaction number", "bill number",
     "bill no", "order number", "order no", "number", "no", "trans no", "trans #", "txn no",
-    "docket no", "docket #", "transaction #", "sale no", "sale #",
+    "docket no", "docket #", "transaction #", "sale no", "sale #", "trans", "txn", "docket",
+    "transaction", "tax invoice", "order",
 ]  # fmt: skip
 DATE_LABELS = [
     "invoice date", "date of issue", "issue date", "issued", "date issued", "tax date",
