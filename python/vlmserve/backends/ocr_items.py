@@ -49,9 +49,15 @@ _NUMBER = re.compile(r"^\(?-?\$?(\d[\d,]*(?:\.\d+)?)\)?$")
 _MONEY = re.compile(r"^\(?-?\$?\d{1,3}(?:,?\d{3})*\.\d{2}\)?$")
 _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 # A quantity printed with its row's description: "2 x Flat White", "3 @", "x2".
-_LEADING_QTY = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|\s+(?=[A-Za-z]))", re.IGNORECASE)
+_LEADING_QTY = re.compile(
+    r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
+)
+# An item code run into the description by OCR, with the rule between them: "X297 = Call".
+_LEADING_CODE = re.compile(r"^[A-Z]{1,3}\d{2,}\W*\s+(?:[=_—–|-]+\s+)?(?=[A-Za-z])")
 # A quantity and price run into the description by OCR: "Sunscreen 200ml 1 @ 15.59".
-_TRAILING_PRICE = re.compile(r"\s+(?:\d+(?:\.\d+)?\s*)?[x×@]\s*\$?\d[\d,]*\.\d{2}$")
+_TRAILING_PRICE = re.compile(
+    r"(?:\s*@|\s+(?:\d+(?:\.\d+)?\s*)?[x×@])\s*\$?\d[\d,]*\.\d{2}$", re.IGNORECASE
+)
 _GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d)", re.IGNORECASE)
 # Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00".
 _GLUE = re.compile(r"^(?:[x×*@$]|aud)$", re.IGNORECASE)
@@ -206,7 +212,7 @@ def _parse(line: Line) -> _Row | None:
     m = _LEADING_QTY.match(desc)
     if m:
         leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
-    desc = _TRAILING_PRICE.sub("", desc)
+    desc = _TRAILING_PRICE.sub("", _LEADING_CODE.sub("", desc))
     # A row whose amounts did not read still has its description and quantity.
     if not moneys and not (desc and (numbers or leading is not None)):
         return None

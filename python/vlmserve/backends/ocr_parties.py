@@ -53,6 +53,9 @@ from vlmserve.backends.ocr_text import (
     untitled,
 )  # fmt: skip
 
+# Line heights of empty space that separate two blocks stacked in one column.
+_BLOCK_GAP = 1.5
+
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
@@ -131,11 +134,16 @@ def supplier_address(doc: Document) -> list[Segment]:
         return []
     line = next(ln for ln in doc.page.lines if name.words[0] in ln.words)
     out: list[Segment] = []
-    for _, seg in doc.page.under(line, name, limit=5):
+    last_y1 = name.y1
+    for under_line, seg in doc.page.under(line, name, limit=5):
+        # A blank line's gap starts another block (a window envelope's under a heading).
+        if under_line.y0 - last_y1 > _BLOCK_GAP * under_line.height:
+            break
         if address_like(seg.text):
             out.append(seg)
         elif out or is_labelled(seg.text) or contact_like(seg.text):
             break
+        last_y1 = under_line.y1
     return out
 
 
