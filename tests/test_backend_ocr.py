@@ -9,7 +9,17 @@ from PIL import Image, ImageDraw
 
 from conftest import _font
 from vlmserve import extract, synth
-from vlmserve.backends import Extractor, get_backend, ocr_layout, ocr_rules, ocr_table
+from vlmserve.backends import (
+    Extractor,
+    get_backend,
+    ocr_bank,
+    ocr_items,
+    ocr_layout,
+    ocr_parties,
+    ocr_rules,
+    ocr_table,
+    ocr_text,
+)
 from vlmserve.backends.ocr_layout import Page, Word
 
 INVOICE = [
@@ -140,6 +150,85 @@ def test_unknown_backend_settings_are_refused():
         get_backend("ocr", {"threads": 0})
 
 
-@pytest.mark.parametrize("module", [ocr_layout, ocr_table, ocr_rules])
+@pytest.mark.parametrize(
+    "module", [ocr_layout, ocr_table, ocr_items, ocr_rules, ocr_text, ocr_parties, ocr_bank]
+)
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
+
+
+# Arrangements the rules were not written against: the supplier only in a footer line,
+# columns in another order with an item code and GST per row, totals on the left, bank
+# details in a sentence.
+FOOTER_INVOICE = [
+    ((80, 60), 44, "INVOICE"),
+    ((80, 150), 26, "Customer:"),
+    ((80, 186), 24, "Jane Citizen"),
+    ((80, 220), 24, "12 George Street"),
+    ((80, 254), 24, "Sydney NSW 2000"),
+    ((700, 150), 24, "Invoice No: INV-20931"),
+    ((700, 186), 24, "Date: 05/03/2025"),
+    ((700, 220), 24, "Due Date: 19/03/2025"),
+    ((80, 340), 24, "Code"), ((200, 340), 24, "Qty"), ((300, 340), 24, "Description"),
+    ((760, 340), 24, "Rate"), ((900, 340), 24, "GST"), ((1040, 340), 24, "Amount"),
+    ((80, 384), 24, "A12"), ((200, 384), 24, "2"), ((300, 384), 24, "Ceiling fan install"),
+    ((760, 384), 24, "150.00"), ((900, 384), 24, "30.00"), ((1040, 384), 24, "300.00"),
+    ((80, 420), 24, "B7"), ((200, 420), 24, "1"), ((300, 420), 24, "Site inspection"),
+    ((760, 420), 24, "80.00"), ((900, 420), 24, "8.00"), ((1040, 420), 24, "80.00"),
+    ((80, 500), 26, "Subtotal"), ((400, 500), 26, "$380.00"),
+    ((80, 540), 26, "GST"), ((400, 540), 26, "$38.00"),
+    ((80, 580), 26, "Total"), ((400, 580), 26, "$418.00"),
+    ((80, 660), 24, "Pay to: Westpac BSB 032-000 Acc 1234 5678"),
+    ((80, 900), 20, "Harbour Electrical Services  |  ABN 51 824 753 556  |  "
+                    "45 Collins St, Melbourne VIC 3000  |  (03) 9876 5432"),
+]  # fmt: skip
+TILL_DOCKET = [
+    ((400, 60), 36, "Bean There Cafe"),
+    ((400, 110), 24, "7 King St, Perth WA 6000"),
+    ((400, 146), 24, "ABN 51 824 753 556"),
+    ((400, 200), 30, "TAX INVOICE"),
+    ((300, 260), 24, "Trans: 80231"),
+    ((300, 320), 24, "2 x Flat White"), ((800, 320), 24, "9.00"),
+    ((300, 356), 24, "Banana Bread"), ((560, 356), 24, "1 @ 6.50"), ((800, 356), 24, "6.50"),
+    ((300, 392), 24, "Long Black"),
+    ((330, 428), 24, "2 x $4.20"), ((800, 428), 24, "8.40"),
+    ((300, 490), 24, "Subtotal"), ((800, 490), 24, "$23.90"),
+    ((300, 526), 24, "GST"), ((800, 526), 24, "$2.39"),
+    ((300, 562), 24, "Total"), ((800, 562), 24, "$26.29"),
+    ((300, 620), 24, "Paid by: EFTPOS"),
+]  # fmt: skip
+
+
+def test_reads_an_invoice_whose_supplier_is_only_in_its_footer(extractor):
+    rec = extractor.process_single_image(str(render(extractor.root / "footer.png", FOOTER_INVOICE)))
+    f = rec["fields"]
+    assert f["SUPPLIER_NAME"] == "Harbour Electrical Services"
+    assert f["BUSINESS_ADDRESS"] == "45 Collins St, Melbourne VIC 3000"
+    assert f["BUSINESS_PHONE"] == "0398765432"
+    assert (f["PAYER_NAME"], f["PAYER_ADDRESS"]) == (
+        "Jane Citizen",
+        "12 George Street, Sydney NSW 2000",
+    )
+    # Quantity x rate = amount picks the columns; the code and GST columns are left out.
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["Ceiling fan install", "Site inspection"]
+    assert f["LINE_ITEM_QUANTITIES"] == ["2", "1"]
+    assert f["LINE_ITEM_PRICES"] == ["150.00", "80.00"]
+    assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == (
+        "380.00",
+        "38.00",
+        "418.00",
+    )
+    assert (f["BANK_NAME"], f["BANK_BSB_NUMBER"], f["BANK_ACCOUNT_NUMBER"]) == (
+        "Westpac", "032000", "12345678",
+    )  # fmt: skip
+
+
+def test_reads_till_style_item_rows(extractor):
+    rec = extractor.process_single_image(str(render(extractor.root / "till.png", TILL_DOCKET)))
+    f = rec["fields"]
+    assert f["DOCUMENT_TYPE"] == "RECEIPT"  # titled "Tax Invoice", but paid with no payer
+    assert f["INVOICE_NUMBER"] == "80231"
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["Flat White", "Banana Bread", "Long Black"]
+    assert f["LINE_ITEM_QUANTITIES"] == ["2", "1", "2"]
+    assert f["LINE_ITEM_PRICES"] == ["4.50", "6.50", "4.20"]
+    assert f["TOTAL_AMOUNT"] == "26.29" and f["PAYMENT_METHOD"] == "EFTPOS"

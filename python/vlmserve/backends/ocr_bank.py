@@ -1,0 +1,135 @@
+"""How a document is paid: the payment method and the bank details (bank name, BSB,
+account number), wherever they are printed: a labelled block ("BSB: 062-000"), a
+sentence in a footer ("Pay to: Westpac BSB 032-000 Acc 123456") or a statement's heading
+(a statement's issuer is its bank).
+
+>>> from vlmserve.backends.ocr_layout import Page, Word
+>>> from vlmserve.backends.ocr_rules import Document
+>>> words = "Pay to: Westpac BSB 032-000 Acc 1234 5678".split()
+>>> doc = Document(Page.from_words([Word(w, 10 + 90 * i, 10, 80 + 90 * i, 30)
+...                                 for i, w in enumerate(words)]))
+>>> bank_name(doc), bsb(doc), account_number(doc)
+('Westpac', '032-000', '1234 5678')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from vlmserve.backends.ocr_layout import label_key
+from vlmserve.backends.ocr_text import (
+    ACCOUNT_LABELS,
+    BANK_LABELS,
+    BSB,
+    BSB_LABELS,
+    DATE,
+    METHOD_LABELS,
+    METHOD_WORDS,
+    TITLES,
+    clip,
+    first,
+    is_labelled,
+)  # fmt: skip
+
+if TYPE_CHECKING:
+    from vlmserve.backends.ocr_rules import Document
+
+__all__ = ["account_number", "bank_name", "bsb", "payment_method"]
+
+# Australian banks, mutual banks and credit unions (world knowledge: who takes deposits
+# here), longest first so "Bank of Queensland" wins over a shorter name inside it.
+KNOWN_BANKS = sorted(
+    [
+        "Commonwealth Bank of Australia", "Commonwealth Bank", "CommBank", "Westpac",
+        "Westpac Banking Corporation", "ANZ", "ANZ Bank", "National Australia Bank", "NAB",
+        "St.George Bank", "St George Bank", "St.George", "St George", "Bank of Melbourne",
+        "BankSA", "Bankwest", "Macquarie Bank", "ING", "ING Bank", "Suncorp Bank", "Suncorp",
+        "Bendigo Bank", "Bendigo and Adelaide Bank", "Bank of Queensland", "BOQ", "ME Bank",
+        "Bank Australia", "Heritage Bank", "People's Choice Credit Union", "Beyond Bank",
+        "Newcastle Permanent", "Greater Bank", "Teachers Mutual Bank", "Great Southern Bank",
+        "HSBC", "Citibank", "Rabobank", "AMP Bank", "Judo Bank", "UBank", "Police Bank",
+        "Defence Bank", "IMB Bank", "Auswide Bank", "MyState Bank", "Hume Bank", "P&N Bank",
+        "RACQ Bank", "Unity Bank", "Qudos Bank", "Heartland Bank", "Australian Military Bank",
+        "Gateway Bank", "Regional Australia Bank", "Community First Bank", "Bank First", "CUA",
+        "Bank of China", "Bank of Sydney", "Arab Bank Australia", "Up Bank",
+    ],
+    key=len,
+    reverse=True,
+)  # fmt: skip
+_BANK_ALTERNATIVES = "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in KNOWN_BANKS)
+_KNOWN_BANK = re.compile(rf"(?<![\w.])(?:{_BANK_ALTERNATIVES})(?!\w)", re.IGNORECASE)
+# A name that says it is a bank: "Harbour Credit Union", "Bank of Somewhere".
+BANK_NAME = re.compile(
+    r"^(?:[A-Z][\w&'.-]*\s+){0,4}(?:Bank|Credit Union|Building Society)(?:\s+Limited|\s+Ltd)?$"
+    r"|^Bank\s+of(?:\s+[A-Z][\w&'.-]*){1,3}$",
+)
+# Bank details inside a sentence: the value right after its label, wherever the label is.
+_BSB_IN_TEXT = re.compile(
+    r"\bBSB\b(?:\s*(?:no|number|#))?\.?\s*:?\s*(\d{3}[\s-]?\d{3})\b", re.IGNORECASE
+)
+_ACCOUNT_IN_TEXT = re.compile(
+    r"\b(?:account|acct|acc|a/c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*(\d(?:[ -]?\d){3,})\b",
+    re.IGNORECASE,
+)
+
+
+def payment_method(doc: Document) -> str | None:
+    """After a payment-method label, else a method named on the page (not a statement's:
+    its transactions name methods, it was not paid by one)."""
+    for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
+        found = clip(m.value.text)
+        if not DATE.search(found) and not re.search(r"\d{3}", found):
+            return found
+        break
+    if doc.kind == "BANK_STATEMENT":
+        return None
+    text = " " + " ".join(label_key(line.text) for line in doc.plain_lines()) + " "
+    return next((word for word in METHOD_WORDS if f" {word} " in text), None)
+
+
+def bank_name(doc: Document) -> str | None:
+    """A statement's issuer; else a known bank, or a name that says it is one, after a
+    bank label, on the line of the BSB or account number, or anywhere outside the payer's
+    block."""
+    if doc.kind == "BANK_STATEMENT" and doc.supplier_name is not None:
+        return doc.supplier_name.text
+    for m in doc.values(BANK_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
+        value = clip(m.value.text)
+        named = first(_KNOWN_BANK, value)
+        titled = set(label_key(value).split()) & set(TITLES)
+        if named or (re.search(r"[A-Za-z]{2}", value) and not titled):
+            return named or value
+    detail_lines = [ln for ln in doc.page.lines if _BSB_IN_TEXT.search(ln.text)]
+    for line in [*detail_lines, *doc.page.lines]:
+        for seg in line.segments:
+            if id(seg) in doc.payer_lines:
+                continue
+            found = first(_KNOWN_BANK, seg.text)
+            if found or BANK_NAME.match(seg.text.strip()):
+                return found or seg.text.strip()
+    return None
+
+
+def bsb(doc: Document) -> str | None:
+    """The BSB after its label: in the same sentence, else right of or under it."""
+    for line in doc.page.lines:
+        m = _BSB_IN_TEXT.search(line.text)
+        if m:
+            return m.group(1)
+    for m in doc.values(BSB_LABELS, accept=lambda t: bool(BSB.search(t))):
+        return first(BSB, m.value.text)
+    return None
+
+
+def account_number(doc: Document) -> str | None:
+    """The account number after its label: in the same sentence, else right of or under
+    it."""
+    for line in doc.page.lines:
+        m = _ACCOUNT_IN_TEXT.search(line.text)
+        if m:
+            return m.group(1).strip()
+    digits = re.compile(r"\b\d[\d -]{4,}\d\b")
+    for m in doc.values(ACCOUNT_LABELS, accept=lambda t: bool(digits.search(t))):
+        return first(digits, m.value.text)
+    return None

@@ -1,0 +1,297 @@
+"""The parties of a document: who issued it (the supplier: name, ABN, address, phone,
+website) and who pays it (the payer: name, address, phone, email).
+
+A party is a *block*: a name with the lines printed under it in its column. The payer's
+block is labelled ("Bill To", "Customer", ...) or, unlabelled, a name over an address that
+is not the supplier's (a window envelope). The supplier is the party with the ABN: named
+after "From", else the most prominent name over or left of its ABN, else the heading's.
+Addresses are found by their shape (street number and name, or STATE and postcode), so
+whatever is not the payer's is the supplier's, wherever on the page it is printed.
+
+>>> from vlmserve.backends.ocr_layout import Page, Word
+>>> from vlmserve.backends.ocr_rules import Document
+>>> words = [Word("Acme", 10, 10, 90, 50), Word("Bill", 10, 80, 50, 100),
+...          Word("To:", 56, 80, 86, 100), Word("Jo", 10, 110, 40, 130),
+...          Word("Li", 46, 110, 70, 130)]
+>>> doc = Document(Page.from_words(words))
+>>> supplier_name(doc).text
+'Acme'
+>>> payer_part("name")(doc)
+'Jo Li'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from vlmserve.backends.ocr_layout import Line, Segment, Word, label_key
+from vlmserve.backends.ocr_text import (
+    ABN_DIGITS,
+    ABN_LABELS,
+    ADDRESS_LABELS,
+    DATE,
+    EMAIL,
+    PAYER_LABELS,
+    PHONE,
+    PHONE_LABELS,
+    STATE_POSTCODE,
+    SUPPLIER_LABELS,
+    TITLE_PHRASE,
+    WEB,
+    abns,
+    address_like,
+    address_of,
+    clip,
+    contact_like,
+    ends_block,
+    first,
+    is_labelled,
+    plain,
+    unlabel,
+    untitled,
+)  # fmt: skip
+
+# Line heights of empty space that separate two blocks stacked in one column.
+_BLOCK_GAP = 1.5
+
+if TYPE_CHECKING:
+    from vlmserve.backends.ocr_rules import Document
+
+__all__ = [
+    "business_abn", "business_address", "business_phone", "payer_block", "payer_email",
+    "payer_part", "supplier_address", "supplier_name", "website",
+]  # fmt: skip
+
+
+def payer_block(doc: Document) -> list[Segment]:
+    """The payer's block: labelled ("Bill To" and the like), else a name over an address
+    that is not the supplier's."""
+    return _labelled_payer(doc) or _unlabelled_payer(doc)
+
+
+def _labelled_payer(doc: Document) -> list[Segment]:
+    """The phrase after "Bill To" (or like) and those stacked under it."""
+    for _, line, seg, n in doc.page.find_labels(PAYER_LABELS):
+        head = seg.tail(n)
+        right = [s for s in line.segments if s.x0 >= seg.x1][:1]
+        start = head or (right[0] if right and not is_labelled(right[0].text) else None)
+        anchor = start or seg
+        block = [start] if start else []
+        for below_line, below in doc.page.under(line, anchor, limit=6):
+            # The block ends where another field's label starts a phrase in its column
+            # or left of it (a label further right belongs to another block).
+            if any(ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
+                break
+            block.append(below)
+        # "Account Name: <the supplier>" is where to pay, not who pays.
+        if block and not _is_supplier(doc, block[0]):
+            return block
+    return []
+
+
+def _is_supplier(doc: Document, seg: Segment) -> bool:
+    name = doc.supplier_name
+    return name is not None and label_key(unlabel(seg.text)) == label_key(name.text)
+
+
+def _unlabelled_payer(doc: Document) -> list[Segment]:
+    """A name over an address that is not the supplier's: a window-envelope block."""
+    taken = {id(s) for s in doc.supplier_address}
+    supplier = label_key(doc.supplier_name.text) if doc.supplier_name else None
+    for line in doc.plain_lines():
+        for seg in line.segments:
+            if id(seg) in taken or not address_like(seg.text):
+                continue
+            over = doc.page.above(line, seg)
+            if over is None or not plain(over[1].text) or label_key(over[1].text) == supplier:
+                continue
+            rest = []
+            for _, s in doc.page.under(line, seg, limit=4):
+                if not (address_like(s.text) or contact_like(s.text)) or ends_block(s.text):
+                    break
+                rest.append(s)
+            return [over[1], seg, *rest]
+    return []
+
+
+def supplier_name(doc: Document) -> Segment | None:
+    """After "From:" (or like), else the most prominent name over or left of the business's
+    ABN, else the most prominent plain phrase of the heading."""
+    named = doc.values(SUPPLIER_LABELS, accept=plain, below=True)
+    if named:
+        return named[0].value
+    return _most_prominent(_around_abn(doc)) or _most_prominent(
+        [(line, seg) for line in doc.heading for seg in line.segments]
+    )
+
+
+def supplier_address(doc: Document) -> list[Segment]:
+    """Address phrases stacked under the supplier's name (a tagline may sit between)."""
+    name = doc.supplier_name
+    if name is None:
+        return []
+    line = next(ln for ln in doc.page.lines if name.words[0] in ln.words)
+    out: list[Segment] = []
+    last_y1 = name.y1
+    for under_line, seg in doc.page.under(line, name, limit=5):
+        # A blank line's gap starts another block (a window envelope's under a heading).
+        if under_line.y0 - last_y1 > _BLOCK_GAP * under_line.height:
+            break
+        if address_like(seg.text):
+            out.append(seg)
+        elif out or is_labelled(seg.text) or contact_like(seg.text):
+            break
+        last_y1 = under_line.y1
+    return out
+
+
+def _around_abn(doc: Document) -> list[tuple[Line, Segment]]:
+    """The phrase with the first valid ABN, those stacked over it and those left of it on
+    its line: the issuer's block, wherever on the page it is printed (heading, side
+    column or footer)."""
+    for line in doc.page.lines:
+        for seg in line.segments:
+            if abns(seg.text):
+                block = [(line, s) for s in line.segments if s.x1 <= seg.x0 or s is seg]
+                here = doc.page.above(line, seg)
+                while here and len(block) < 8 and not ends_block(here[1].text):
+                    block.append(here)
+                    here = doc.page.above(*here)
+                return block
+    return []
+
+
+def _most_prominent(phrases: Sequence[tuple[Line, Segment]]) -> Segment | None:
+    """The tallest phrase that may be a name (a title run into it cut off), then the
+    topmost."""
+    best: tuple[float, Segment] | None = None
+    for line, seg in phrases:
+        name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
+        if plain(name):
+            size = seg.size - line.index * 0.01
+            if best is None or size > best[0]:
+                best = (size, seg if name == seg.text else Segment(_words_of(seg, name)))
+    return best[1] if best else None
+
+
+def _words_of(seg: Segment, text: str) -> list[Word]:
+    """The words of ``seg`` that spell ``text`` (a title cut from a name)."""
+    keep = set(text.split())
+    return [w for w in seg.words if w.text in keep] or seg.words
+
+
+def business_abn(doc: Document) -> str | None:
+    labelled = [
+        a
+        for m in doc.values(ABN_LABELS, accept=lambda t: bool(abns(t)))
+        for a in abns(m.value.text)
+    ]
+    anywhere = [a for s in doc.outside_payer() for a in abns(s.text)]
+    return (labelled or anywhere or [None])[0]
+
+
+def business_address(doc: Document) -> str | None:
+    """After an "Address" label outside the payer's block, else under the supplier's name,
+    else the one address on the page that is not the payer's."""
+    labelled = doc.values(ADDRESS_LABELS, accept=address_like)
+    labelled = [m for m in labelled if id(m.segment) not in doc.payer_lines]
+    if labelled:
+        m = labelled[0]
+        more = [address_of(s.text) for _, s in doc.page.under(m.line, m.value, limit=2)]
+        return ", ".join([clip(m.value.text), *filter(None, more)])
+    under_name = ", ".join(filter(None, (address_of(s.text) for s in doc.supplier_address)))
+    if under_name:
+        return under_name
+    others = list(_addresses(doc, skip=doc.payer_lines))
+    return others[0] if len(others) == 1 else None
+
+
+def _addresses(doc: Document, skip: set[int]) -> Iterator[str]:
+    """Whole addresses outside ``skip`` and the item table: a street phrase with the
+    locality phrase stacked under it joined into one ("1 Main St" / "Perth WA 6000")."""
+    used: set[int] = set(skip)
+    for line in doc.plain_lines():
+        for seg in line.segments:
+            found = address_of(seg.text) if id(seg) not in used else None
+            if found is None:
+                continue
+            used.add(id(seg))
+            parts = [found]
+            if not STATE_POSTCODE.search(found):
+                for _, under in doc.page.under(line, seg, limit=1):
+                    more = address_of(under.text)
+                    if more and STATE_POSTCODE.search(more) and id(under) not in used:
+                        parts.append(more)
+                        used.add(id(under))
+            yield ", ".join(parts)
+
+
+def _phone_in(segments: Sequence[Segment]) -> str | None:
+    for seg in segments:
+        text = re.sub(r"(?i)\bfax\b.*", "", seg.text)
+        # An ABN's digits hold phone-like runs ("27 001 242 437").
+        text = ABN_DIGITS.sub(lambda m: " " if abns(m.group(0)) else m.group(0), text)
+        found = first(PHONE, text)
+        if found and not abns(found) and not DATE.search(text):
+            return found
+    return None
+
+
+def business_phone(doc: Document) -> str | None:
+    """A labelled phone outside the payer's block, else one in the heading, else any phone
+    outside the payer's block (a footer's "Call us 13 22 21")."""
+    labelled = doc.values(PHONE_LABELS, accept=lambda t: bool(PHONE.search(t)))
+    labelled = [
+        m.value
+        for m in labelled
+        if id(m.value) not in doc.payer_lines and id(m.segment) not in doc.payer_lines
+    ]
+    return (
+        _phone_in(labelled)
+        or _phone_in(doc.outside_payer(doc.heading))
+        or _phone_in([s for ln in doc.plain_lines() for s in doc.outside_payer([ln])])
+    )
+
+
+def website(doc: Document) -> str | None:
+    for seg in doc.outside_payer():
+        found = first(WEB, seg.text)
+        if found:
+            return found
+    return None
+
+
+def payer_part(kind: str) -> Callable[[Document], str | None]:
+    """A part of the payer block: its name (first plain line), address, phone or email."""
+
+    def rule(doc: Document) -> str | None:
+        block = [clip(unlabel(s.text)) for s in doc.payer_block]
+        if kind == "name":
+            names = [t for t in block if not contact_like(t) and not address_like(t)]
+            return names[0] if names else None
+        if kind == "address":
+            return ", ".join(filter(None, map(address_of, block[1:]))) or None
+        if kind == "phone":
+            return _phone_in(doc.payer_block)
+        emails = [first(EMAIL, t) for t in block]
+        return next((e for e in emails if e), None)
+
+    return rule
+
+
+def payer_email(doc: Document) -> str | None:
+    """In the payer's block, else an email outside the heading that is not at the
+    supplier's web domain."""
+    in_block = payer_part("email")(doc)
+    if in_block:
+        return in_block
+    site = (website(doc) or "").lower().removeprefix("www.")
+    for seg in doc.outside_payer():
+        found = first(EMAIL, seg.text)
+        if found and not (site and found.lower().endswith(site.split("/")[0])):
+            in_heading = any(seg in line.segments for line in doc.heading)
+            if not in_heading:
+                return found
+    return None
