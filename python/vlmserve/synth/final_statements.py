@@ -17,9 +17,10 @@ M = 80
 SUMMARY_FILL = (236, 238, 242)
 
 
-def _summary(page: Page, doc: Document, labels: Labels, x0: int, y: int) -> int:
-    """The account summary box from ``x0`` to the right margin: opening balance, money out,
-    money in, closing balance."""
+def _summary(page: Page, doc: Document, labels: Labels, y: int) -> tuple[int, int]:
+    """The account summary box at the right margin, half the page wide or as wide as its
+    longest label and value need: opening balance, money out, money in, closing balance.
+    Returns the box's left edge and bottom."""
     right, pad, money = page.width - M, page.body // 2, doc.style.money
     out_label, in_label = labels("summary_flows").split("|")
     flows = [t.amount for t in doc.transactions]
@@ -29,10 +30,12 @@ def _summary(page: Page, doc: Document, labels: Labels, x0: int, y: int) -> int:
         (in_label, money(sum((f for f in flows if f > 0), Decimal(0)), True)),
         (labels("closing"), money(doc.closing, True)),
     ]
+    need = max(page.measure(k, bold=True) for k, _ in summary) + page.body + 2 * pad
+    x0 = min(page.width // 2 + 40, right - need - max(page.measure(v) for _, v in summary))
     inner = page.heading_box(x0, right, y, labels("summary_heading"), SUMMARY_FILL)
     bottom = page.pairs(x0 + pad, inner, summary, style="side", x1=right - pad) + pad
     page.box(x0, y, right, bottom)
-    return bottom
+    return x0, bottom
 
 
 def _transactions(page: Page, doc: Document, labels: Labels, y: int) -> int:
@@ -69,11 +72,13 @@ def statement(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     mid, right, a = page.width // 2, page.width - M, doc.account
     page.text(right, M + 10, labels("statement_title"), scale=1.3, bold=True, align="r")
     y = page.text(M, M, doc.supplier.name, scale=1.8, bold=True) + page.body
+    box_x, box_bottom = _summary(page, doc, labels, y)
     holder = [doc.payer.name, *blocks.address_lines(doc.payer, False)]
-    y_left = page.lines(M, y, holder) + page.body // 2
-    details = [(labels("bsb"), doc.style.bsb(a.bsb)), (labels("account_number"), a.number)]
-    y_left = page.lines(M, y_left, [labelled(k, v) for k, v in details])
-    y = max(y_left, _summary(page, doc, labels, mid + 40, y)) + page.body
+    details = [labelled(labels("bsb"), doc.style.bsb(a.bsb))]
+    details.append(labelled(labels("account_number"), a.number))
+    y_left = page.lines(M, y, holder, room=box_x - M - page.body) + page.body // 2
+    y_left = page.lines(M, y_left, details, room=box_x - M - page.body)
+    y = max(y_left, box_bottom) + page.body
     start, end = (f"{d.day} {d:%B %Y}" for d in doc.period)
     y = page.text(M, y, f"{labels('period')}: {start} to {end}", bold=True) + page.body // 2
     _transactions(page, doc, labels, y)
