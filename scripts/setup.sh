@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything vlmserve needs on a fresh Debian machine and builds it into .venv:
 # system packages (cmake and nasm for the bundled libjpeg-turbo, Tesseract for the OCR
-# backend, fonts for the sample-document generator), then the package itself (release build,
-# fat LTO) with its test extras.
+# backend, fonts for the sample-document generator, Java for TorchServe), then the package
+# itself (release build, fat LTO) with its test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,7 @@ need=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)  # TorchServe's frontend
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=$([ "$(id -u)" -eq 0 ] && echo "" || echo sudo)
   $SUDO apt-get update -qq

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -68,3 +75,112 @@ PAGE_SIZES = [(1240, 1754), (1024, 768), (500, 3000), (2000, 600), (300, 200)]
 @pytest.fixture(scope="session")
 def pages() -> list[Image.Image]:
     return [document(w, h, seed=i) for i, (w, h) in enumerate(PAGE_SIZES)]
+
+
+@pytest.fixture
+def kfp_local(tmp_path, monkeypatch) -> Path:
+    """kfp.local running each task as a subprocess of this Python (no venv, no pip install:
+    build components with ``package=None``); the tasks import the vlmserve under test. Returns
+    the pipeline root, under ``tmp_path``."""
+    local = pytest.importorskip("kfp.local")
+    import vlmserve
+
+    here = str(Path(vlmserve.__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.getenv("PYTHONPATH")])))
+    # Each task writes its source into a `mktemp -d` folder it never removes, and a run of
+    # one component keeps its workspace: both go under tmp_path, not /tmp.
+    for folder in ("tmp", "workspace"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    root = tmp_path / "pipeline_root"
+    local.init(
+        runner=local.SubprocessRunner(use_venv=False),
+        pipeline_root=str(root),
+        workspace_root=str(tmp_path / "workspace"),
+    )
+    return root
+
+
+# --- TorchServe: one real server per test session (tests/test_torchserve.py, the KFP tests) ---
+
+EXAMPLE_DOCUMENTS = Path(__file__).resolve().parent.parent / "examples" / "documents"
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` distinct loopback ports that were free a moment ago."""
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+@dataclass
+class TorchServeServer:
+    """A running TorchServe serving vlmserve's OCR backend as model ``model``.
+
+    ``documents`` is the only directory ``image_path`` requests may read; URLs are allowed
+    but private, loopback and metadata addresses are refused (the SSRF guard).
+    Send ``headers`` (``Authorization: Bearer <inference key>``) with every inference call.
+    """
+
+    process: Any
+    model: str
+    documents: Path
+    inference_url: str
+    management_url: str
+    metrics_url: str
+    inference_key: str
+    management_key: str
+
+    @property
+    def predict_url(self) -> str:
+        return f"{self.inference_url}/predictions/{self.model}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.inference_key}"}
+
+
+@pytest.fixture(scope="session")
+def torchserve_server(tmp_path_factory) -> Iterator[TorchServeServer]:
+    """Packages the OCR backend, starts TorchServe on free loopback ports (token auth on),
+    waits until the model is READY, and stops it at the end of the session, failing if any
+    of its processes is left. Its logs are printed when it fails to start."""
+    pytest.importorskip("ts", reason="TorchServe is not installed (pip install '.[test]')")
+    if shutil.which("java") is None:
+        pytest.skip("TorchServe needs Java 17 (apt-get install openjdk-17-jre-headless)")
+    from vlmserve.serving.torchserve_deploy import DEFAULT_PORTS, package_model
+    from vlmserve.serving.torchserve_process import TorchServeProcess
+
+    root = tmp_path_factory.mktemp("torchserve")
+    ports = free_ports(5)
+    model = package_model(
+        root / "model_store",
+        backend="ocr",
+        backend_config={"allowed_roots": [str(EXAMPLE_DOCUMENTS)], "allow_urls": True},
+        batch_size=8,
+        max_batch_delay_ms=300,  # long enough that concurrent requests share a batch
+        ports=dict(zip(DEFAULT_PORTS, ports)),
+    )
+    process = TorchServeProcess(model.config_properties, workdir=root / "run")
+    process.start()
+    try:
+        process.wait_ready(timeout_s=240)
+        keys = process.keys()
+        yield TorchServeServer(
+            process,
+            model.name,
+            EXAMPLE_DOCUMENTS,
+            *(f"http://127.0.0.1:{p}" for p in ports[:3]),
+            keys["inference"],
+            keys["management"],
+        )
+    except Exception:
+        print(process.log_tail())
+        raise
+    finally:
+        process.stop()

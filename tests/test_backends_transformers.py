@@ -74,6 +74,12 @@ def assert_well_formed(rec: dict, kind: str) -> None:
     assert {"preprocess", "generate", "total"} <= set(rec["timing_ms"])
 
 
+def extract_one(b, image) -> dict:
+    """The record of one image, the Extractor (and its batcher thread) closed after."""
+    with Extractor(b) as ex:
+        return ex.process_single_image(image)
+
+
 def test_importing_backends_does_not_import_torch() -> None:
     code = "import sys, vlmserve.backends; sys.exit('torch' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
@@ -153,7 +159,7 @@ def test_a_bad_image_fails_alone(model_dirs, pages, kind) -> None:
 def test_bfloat16_core_output_reaches_a_bfloat16_model(model_dirs, pages) -> None:
     b = backend(model_dirs, "internvl3", dtype="bfloat16", max_tiles=2)
     vision = calls_of(b.model.model.vision_tower)
-    rec = Extractor(b).process_single_image(pages[1])
+    rec = extract_one(b, pages[1])
     assert_well_formed(rec, "internvl3")
     assert vision[0]["pixel_values"].dtype == torch.bfloat16
     reference = vlmserve.InternVL3Preprocessor(max_tiles=2)(pages[1])["pixel_values"]
@@ -219,7 +225,7 @@ def test_out_of_memory_while_generating_shrinks_new_tokens(model_dirs, pages) ->
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 64.00 MiB")
 
     b.model.register_forward_pre_hook(hook, with_kwargs=True)
-    rec = Extractor(b).process_single_image(pages[0])
+    rec = extract_one(b, pages[0])
     assert_well_formed(rec, "internvl3")
     assert "shrink" in rec["recovery"]
 
@@ -238,7 +244,7 @@ def test_out_of_memory_on_many_tiles_shrinks_to_fewer_tiles(model_dirs, pages) -
 
     b.model.model.vision_tower.register_forward_pre_hook(hook, with_kwargs=True)
     vision = calls_of(b.model.model.vision_tower)
-    rec = Extractor(b).process_single_image(pages[0])  # an A4 page: 7 tiles at max_tiles=6
+    rec = extract_one(b, pages[0])  # an A4 page: 7 tiles at max_tiles=6
     assert_well_formed(rec, "internvl3")
     assert "shrink" in rec["recovery"]
     retiled = vlmserve.InternVL3Preprocessor(max_tiles=3)(pages[0])["pixel_values"]

@@ -56,16 +56,32 @@ class Model:
         self.gate.set()
 
 
-def worker_threads() -> list[str]:
-    """Names of the batcher's native threads still alive in this process (Linux)."""
-    names = []
+def _native_threads() -> dict[str, str]:
+    """``{thread id: name}`` of this process's native threads (Linux)."""
+    names = {}
     for tid in os.listdir("/proc/self/task"):
         try:
             with open(f"/proc/self/task/{tid}/comm") as f:
-                names.append(f.read().strip())
+                names[tid] = f.read().strip()
         except OSError:
             pass
-    return [n for n in names if n.startswith("vlmserve-")]
+    return names
+
+
+_threads_before: set[str] = set()
+
+
+@pytest.fixture(autouse=True)
+def _thread_baseline():
+    """Threads alive when a test starts (batchers other modules left open) are not its own."""
+    _threads_before.clear()
+    _threads_before.update(_native_threads())
+
+
+def worker_threads() -> list[str]:
+    """Names of the batcher threads this test started that are still alive."""
+    threads = _native_threads().items()
+    return [n for t, n in threads if n.startswith("vlmserve-") and t not in _threads_before]
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from tqdm import tqdm
 from vlmserve import extract as extraction
 from vlmserve.backends import Extractor, get_backend
 from vlmserve.errors import VlmServeError
+from vlmserve.pipelines import DEFAULT_PACKAGE
 from vlmserve.preprocess import ImageLoader, InternVL3Preprocessor, MllamaPreprocessor
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"}
@@ -130,6 +133,258 @@ def _print_table(records: list[dict]) -> None:
         click.echo(
             f"{name:<32} {size:>11} {grid:>5} {r['tiles']:>5} {r['vision_tokens']:>7} {r['ms']:>7}"
         )
+
+
+@main.command()
+@click.argument(
+    "results", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--truth",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Ground-truth CSV (image_file + one column per field): adds accuracy.",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="report.html")
+@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), help="Also write .md.")
+@click.option("--title", default="Document extraction report", show_default=True)
+def report(results, truth, out, markdown, title) -> None:
+    """HTML report of one or two models' results (JSONL output records, each file named
+    after its model: internvl3.jsonl llama_vision.jsonl)."""
+    from vlmserve.pipelines import compare, steps
+    from vlmserve.pipelines.report import build
+
+    names = [p.stem for p in results]
+    if len(set(names)) < len(names):
+        raise click.UsageError(f"results files must have distinct names (models): {names}")
+    records = {name: steps.load_records(p) for name, p in zip(names, results)}
+    try:
+        evaluations = {
+            n: steps.evaluate(p, truth) if truth else None for n, p in zip(names, results)
+        }
+    except VlmServeError as err:
+        raise click.ClickException(str(err)) from err
+    page, md = build(evaluations, compare.aggregate(records), title=title)
+    out.write_text(page, encoding="utf-8")
+    if markdown is not None:
+        markdown.write_text(md, encoding="utf-8")
+    click.echo(md)
+
+
+@main.group()
+def pipeline() -> None:
+    """The Kubeflow pipeline (needs kfp: pip install vlmserve[kfp])."""
+
+
+@pipeline.command("compile")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option(
+    "--package",
+    envvar="VLMSERVE_PACKAGE",
+    default=DEFAULT_PACKAGE,
+    show_default=True,
+    help="Requirement each task pip-installs: a pinned version or a wheel URL.",
+)
+@click.option("--accelerator-type", help="e.g. nvidia.com/gpu, set on the inference tasks.")
+@click.option("--accelerator-limit", type=int, default=1, show_default=True)
+def pipeline_compile(out, package, accelerator_type, accelerator_limit) -> None:
+    """Compile the pipeline to IR YAML (default: the packaged extraction_pipeline.yaml)."""
+    from vlmserve.pipelines.pipeline import COMPILED, compile_pipeline
+
+    path = compile_pipeline(
+        out or COMPILED,
+        package=package,
+        accelerator_type=accelerator_type,
+        accelerator_limit=accelerator_limit,
+    )
+    click.echo(str(path))
+
+
+@pipeline.command("run")
+@click.argument("data_path", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--url", "torchserve_url", default="http://127.0.0.1:8080", show_default=True)
+@click.option("--model-choice", default="internvl3", show_default=True)
+@click.option("--truth", "ground_truth_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--token", default="", help="Inference key / bearer token.")
+@click.option("--concurrency", type=int, default=8, show_default=True)
+@click.option(
+    "--pipeline-root", type=click.Path(file_okay=False, path_type=Path), default="local_outputs"
+)
+def pipeline_run(
+    data_path, torchserve_url, model_choice, ground_truth_path, token, concurrency, pipeline_root
+) -> None:
+    """Run the pipeline here with kfp.local: each task a subprocess of this Python."""
+    import kfp.local
+
+    from vlmserve.pipelines.pipeline import build_pipeline
+
+    truth = str(Path(ground_truth_path).resolve()) if ground_truth_path else ""
+    with tempfile.TemporaryDirectory(prefix="vlmserve-kfp-") as scratch:
+        workspace = Path(scratch, "workspace")
+        workspace.mkdir()
+        kfp.local.init(
+            runner=kfp.local.SubprocessRunner(use_venv=False),
+            pipeline_root=str(pipeline_root),
+            workspace_root=str(workspace),
+        )
+        # Each task writes its source into a `mktemp -d` folder it never removes: make them
+        # in scratch, which goes when the run ends.
+        tmpdir = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = scratch
+        try:
+            run = build_pipeline(package=None)(
+                data_path=str(data_path.resolve()),
+                ground_truth_path=truth,
+                model_choice=model_choice,
+                torchserve_url=torchserve_url,
+                token=token,
+                concurrency=concurrency,
+            )
+        finally:
+            os.environ.pop("TMPDIR")
+            if tmpdir is not None:
+                os.environ["TMPDIR"] = tmpdir
+    click.echo(f"report: {run.outputs['report'].path}")
+    click.echo(f"summary: {run.outputs['summary'].path}")
+
+
+def _ports(_ctx: click.Context, _param: click.Parameter, value: str) -> dict[str, int]:
+    """``--ports``: TorchServe's five ports, comma-separated."""
+    from vlmserve.serving.torchserve_deploy import DEFAULT_PORTS
+
+    parts = value.split(",")
+    if len(parts) != len(DEFAULT_PORTS) or not all(p.strip().isdigit() for p in parts):
+        raise click.BadParameter(f"{value!r}: give five ports, e.g. 8080,8081,8082,7070,7071")
+    return dict(zip(DEFAULT_PORTS, map(int, parts)))
+
+
+@main.command()
+@click.option("--backend", default="ocr", show_default=True, help="Name or package.module:Class.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default="extractor", show_default=True, help="Model name in TorchServe.")
+@click.option("--batch-size", type=click.IntRange(1), default=8, show_default=True)
+@click.option("--max-batch-delay", type=click.IntRange(0), default=50, show_default=True, help="ms")
+@click.option("--max-batch-cost", type=click.IntRange(1), default=None, help="Core cost budget.")
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--response-timeout", type=click.IntRange(1), default=120, show_default=True)
+@click.option("--schema", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option(
+    "--config",
+    "backend_config",
+    multiple=True,
+    callback=lambda _ctx, _param, items: _config(items),
+    help='Backend setting key=value (JSON or text), repeatable: allowed_roots=["/data"].',
+)
+@click.option(
+    "--ports",
+    default="8080,8081,8082,7070,7071",
+    show_default=True,
+    callback=_ports,
+    help="Inference, management, metrics, gRPC inference, gRPC management ports (127.0.0.1).",
+)
+def package(
+    out,
+    backend,
+    name,
+    batch_size,
+    max_batch_delay,
+    max_batch_cost,
+    workers,
+    response_timeout,
+    schema,
+    backend_config,
+    ports,
+) -> None:
+    """Build a TorchServe model archive and a loopback config.properties for it.
+
+    vlmserve package --backend ocr --out model_store --config 'allowed_roots=["/data/scans"]'
+    """
+    from vlmserve.serving.torchserve_deploy import package_model
+
+    model = package_model(
+        out,
+        backend=backend,
+        name=name,
+        backend_config=backend_config,
+        batch_size=batch_size,
+        max_batch_delay_ms=max_batch_delay,
+        workers=workers,
+        response_timeout_s=response_timeout,
+        max_batch_cost=max_batch_cost,
+        schema=schema,
+        ports=ports,
+    )
+    click.echo(f"wrote {model.mar}\nwrote {model.config_properties}\nwrote {model.metrics_config}")
+    click.echo(f"serve it: vlmserve serve --model-store {model.mar.parent}")
+
+
+@main.command()
+@click.option(
+    "--model-store", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--config-properties",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Default: config.properties in the model store.",
+)
+@click.option(
+    "--workdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="TorchServe's working directory: key_file.json and logs/.",
+)
+@click.option("--timeout", type=float, default=180.0, show_default=True, help="Seconds to ready.")
+@click.option(
+    "--foreground/--background",
+    default=True,
+    show_default=True,
+    help="Run until Ctrl-C, or leave TorchServe running once ready.",
+)
+def serve(model_store, config_properties, workdir, timeout, foreground) -> None:
+    """Start TorchServe on a model store and wait until its models are ready."""
+    import signal
+
+    from vlmserve.serving.torchserve_deploy import TorchServeError
+    from vlmserve.serving.torchserve_process import TorchServeProcess
+
+    config = config_properties or model_store / "config.properties"
+    if not config.exists():
+        raise click.UsageError(f"no {config}; run `vlmserve package` or pass --config-properties")
+    workdir.mkdir(parents=True, exist_ok=True)
+    ts = TorchServeProcess(config, model_store=model_store, workdir=workdir)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it cleanly too
+    detached = False
+    try:
+        ts.start()
+        _print_serving(ts, ts.wait_ready(timeout))
+        if not foreground:
+            click.echo(f"stop it with: kill -TERM -- -{ts.pid}   (its process group)")
+            detached = True
+            return
+        click.echo("Ctrl-C to stop.")
+        while ts.running():
+            time.sleep(0.5)
+        raise click.ClickException(f"TorchServe exited.\n{ts.log_tail()}")
+    except TorchServeError as err:
+        raise click.ClickException(str(err)) from err
+    except KeyboardInterrupt:
+        click.echo("stopping TorchServe...", err=True)
+    finally:
+        if not detached:
+            ts.stop()
+
+
+def _print_serving(ts, models: list[str]) -> None:
+    urls = ts.urls
+    click.echo(f"TorchServe ready: models {', '.join(models)}")
+    for model in models:
+        click.echo(f"  predict:    POST {urls['inference']}/predictions/{model}")
+    click.echo(f"  management: {urls['management']}   metrics: {urls['metrics']}/metrics")
+    click.echo(f"  logs:       {ts.log_dir}")
+    click.echo(
+        f"token keys in {ts.workdir / 'key_file.json'}: send "
+        '"Authorization: Bearer <inference key>" (management key for the management API)'
+    )
 
 
 def _config(items: tuple[str, ...]) -> dict[str, Any]:
