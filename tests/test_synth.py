@@ -134,7 +134,8 @@ def test_held_out_and_final_layouts_only_when_asked():
     assert sum(lay.kind == "invoice" for lay in tuned) >= 3
     assert sum(lay.kind == "invoice" for lay in final) >= 2
     for layouts in (tuned, final):
-        drawn = {synth.render(index, 0, layouts).layout.name for index in range(12)}
+        # kinds take turns, so 3 x (most layouts of one kind) documents draw every layout
+        drawn = {synth.render(index, 0, layouts).layout.name for index in range(9)}
         assert drawn == {lay.name for lay in layouts}
 
 
