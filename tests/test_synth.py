@@ -15,17 +15,19 @@ from PIL import Image
 from vlmserve import InvalidArgumentError, extract, synth
 from vlmserve.synth import labels
 from vlmserve.synth.content import make_document
+from vlmserve.synth.final_invoices import row_gst
 
 SCHEMA = extract.Schema.default()
 KINDS = {f["name"]: f["kind"] for f in SCHEMA.fields}
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """Six documents: every kind twice, from the tuned layouts."""
-    out = tmp_path_factory.mktemp("synth")
-    rows = synth.generate(out, count=6, seed=11, progress=False)
-    return out, rows
+@pytest.fixture(scope="module", params=["tuned", "final"])
+def sample(request, tmp_path_factory):
+    """Six documents: every kind twice, from the tuned layouts, then from the final ones
+    (``count=6`` draws both final invoice layouts)."""
+    out = tmp_path_factory.mktemp(f"synth-{request.param}")
+    rows = synth.generate(out, count=6, seed=11, split=request.param, progress=False)
+    return out, rows, request.param
 
 
 def read_truth(out) -> list[dict[str, str]]:
@@ -38,17 +40,17 @@ def cents(value: Decimal) -> Decimal:
 
 
 def test_same_seed_same_bytes_and_documents_do_not_depend_on_count(sample, tmp_path):
-    out, rows = sample
-    synth.generate(tmp_path, count=3, seed=11, progress=False)
+    out, rows, split = sample
+    synth.generate(tmp_path, count=3, seed=11, split=split, progress=False)
     for row in rows[:3]:
         name = row["image_file"]
         assert (tmp_path / name).read_bytes() == (out / name).read_bytes()
-    other = synth.render(0, 12, synth.select_layouts())
+    other = synth.render(0, 12, synth.select_layouts(split=split))
     assert other.data != (out / rows[0]["image_file"]).read_bytes()
 
 
 def test_truth_csv_columns_files_and_kinds(sample):
-    out, rows = sample
+    out, rows, _ = sample
     with open(out / "truth.csv", newline="", encoding="utf-8") as f:
         header = next(csv.reader(f))
     assert header == ["image_file", *SCHEMA.names]
@@ -60,7 +62,8 @@ def test_truth_csv_columns_files_and_kinds(sample):
     for row in rows:
         with Image.open(out / row["image_file"]) as im:
             assert im.format in {"JPEG", "PNG"}
-            assert im.width == (640 if row["DOCUMENT_TYPE"] == "RECEIPT" else 1240)
+            receipt = row["DOCUMENT_TYPE"] == "RECEIPT"
+            assert im.width in ({640, 576} if receipt else {1240})
 
 
 def test_every_truth_value_is_in_normal_form(sample):
@@ -78,7 +81,7 @@ def test_every_truth_value_is_in_normal_form(sample):
 
 
 def test_truth_scores_100_percent_against_itself(sample):
-    out, rows = sample
+    out, rows, _ = sample
     records = []
     for row in rows:
         fields = {}
@@ -117,17 +120,47 @@ def test_statement_balances_run_from_opening_to_closing():
         assert doc.truth()["CLOSING_BALANCE"] == f"{balance:.2f}"
 
 
-def test_held_out_layouts_only_when_asked():
-    tuned, held = synth.select_layouts(), synth.select_layouts(held_out=True)
+def test_held_out_and_final_layouts_only_when_asked():
+    tuned, held, final = (synth.select_layouts(split=s) for s in synth.SPLITS)
+    assert synth.select_layouts() == tuned
     assert {lay.name for lay in held} == set(synth.HELD_OUT)
-    assert not {lay.name for lay in tuned} & set(synth.HELD_OUT)
+    assert {lay.name for lay in final} == set(synth.FINAL)
+    names = [{lay.name for lay in split} for split in (tuned, held, final)]
+    assert set.union(*names) == set(synth.LAYOUTS)
+    assert sum(map(len, names)) == len(synth.LAYOUTS)  # every layout in exactly one split
     for kind in synth.KINDS:
         assert any(lay.kind == kind for lay in held)
+        assert any(lay.kind == kind for lay in final)
     assert sum(lay.kind == "invoice" for lay in tuned) >= 3
-    for index in range(12):
-        assert synth.render(index, 0, tuned).layout in tuned
-    for key, wording in labels.HELD_OUT.items():
-        assert not set(wording) & set(labels.TUNED[key]), key
+    assert sum(lay.kind == "invoice" for lay in final) >= 2
+    for layouts in (tuned, final):
+        # kinds take turns, so 3 x (most layouts of one kind) documents draw every layout
+        drawn = {synth.render(index, 0, layouts).layout.name for index in range(9)}
+        assert drawn == {lay.name for lay in layouts}
+
+
+def test_unseen_wording_never_reaches_tuned_layouts():
+    for pool in (labels.HELD_OUT, labels.FINAL):
+        for key, wording in pool.items():
+            assert not set(wording) & set(labels.TUNED.get(key, [])), key
+    rng = random.Random(0)
+    tuned = labels.Labels(rng, "tuned")
+    for key in labels.TUNED:
+        assert tuned(key) in labels.TUNED[key]
+    chosen = [labels.Labels(random.Random(seed), "final")("total") for seed in range(40)]
+    assert set(chosen) & set(labels.FINAL["total"])
+    assert set(chosen) <= set(
+        labels.TUNED["total"] + labels.HELD_OUT["total"] + labels.FINAL["total"]
+    )
+
+
+def test_row_gst_adds_up_to_the_gst_and_each_row_is_within_a_cent():
+    for seed in range(40):
+        doc = make_document("invoice", random.Random(seed))
+        rows = row_gst(doc)
+        assert sum(rows) == doc.gst
+        for item, gst in zip(doc.items, rows):
+            assert abs(gst - item.amount / 10) < Decimal("0.01")
 
 
 def test_every_layout_draws_its_kind(tmp_path):
@@ -140,12 +173,13 @@ def test_every_layout_draws_its_kind(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Debian's tesseract-ocr")
-def test_a_clean_invoice_reads_back_its_truth():
+@pytest.mark.parametrize("name", ["invoice_classic", "invoice_letter", "invoice_band"])
+def test_a_clean_invoice_reads_back_its_truth(name):
     pytesseract = pytest.importorskip("pytesseract")
-    layout = synth.LAYOUTS["invoice_classic"]
+    layout = synth.LAYOUTS[name]
     rng = random.Random(5)
     doc = make_document("invoice", rng)
-    text = pytesseract.image_to_string(layout.draw(doc, labels.Labels(rng, False), rng))
+    text = pytesseract.image_to_string(layout.draw(doc, labels.Labels(rng, layout.split), rng))
     truth = doc.truth()
     squashed = text.replace(" ", "")
     assert doc.supplier.name in text
@@ -159,12 +193,16 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
-def test_cli_writes_held_out_documents(tmp_path):
-    proc = run_cli(str(tmp_path), "--count", "2", "--seed", "4", "--held-out", "--kinds", "receipt")
+@pytest.mark.parametrize(
+    ("flags", "split"), [(["--held-out"], "held-out"), (["--split", "final"], "final")]
+)
+def test_cli_writes_documents_of_a_split(tmp_path, flags, split):
+    proc = run_cli(str(tmp_path), "--count", "2", "--seed", "4", *flags, "--kinds", "receipt")
     assert proc.returncode == 0, proc.stderr
     rows = read_truth(tmp_path)
     assert [r["DOCUMENT_TYPE"] for r in rows] == ["RECEIPT", "RECEIPT"]
-    expected = synth.render(1, 4, synth.select_layouts(kinds=["receipt"], held_out=True))
+    expected = synth.render(1, 4, synth.select_layouts(kinds=["receipt"], split=split))
+    assert expected.layout.split == split
     assert (tmp_path / rows[1]["image_file"]).read_bytes() == expected.data
 
 
@@ -178,7 +216,10 @@ def test_cli_writes_held_out_documents(tmp_path):
         ),
         (["--kinds", "letter"], "unknown kind letter; choose from invoice, receipt, statement"),
         (["--layouts", "receipt_docket", "--kinds", "invoice"], "drop --kinds"),
-        (["--layouts", "receipt_docket", "--held-out"], "receipt_docket not held out"),
+        (["--layouts", "receipt_docket", "--held-out"], "receipt_docket not in split held-out"),
+        (["--layouts", "receipt_strip", "--split", "final"], "name only layouts of split final"),
+        (["--split", "final", "--held-out"], "pass --held-out or --split final, not both"),
+        (["--split", "heldout"], "'heldout' is not one of 'tuned', 'held-out', 'final'"),
     ],
 )
 def test_cli_bad_arguments_are_usage_errors(tmp_path, args, message):
@@ -193,4 +234,6 @@ def test_bad_arguments_raise_typed_errors(tmp_path):
         synth.generate(tmp_path, count=0)
     with pytest.raises(InvalidArgumentError, match="choose from"):
         synth.generate(tmp_path, count=1, layouts=["nope"])
+    with pytest.raises(InvalidArgumentError, match="unknown split last; choose from tuned"):
+        synth.generate(tmp_path, count=1, split="last")
     assert list(tmp_path.iterdir()) == []

@@ -1,7 +1,7 @@
 """The ``vlmserve`` command.
 
 vlmserve preprocess examples/documents --model internvl3
-vlmserve synth out/ --count 100 --seed 1 --held-out
+vlmserve synth out/ --count 100 --seed 1 --split final
 vlmserve extract examples/documents --out results.jsonl
 vlmserve evaluate results.jsonl --truth examples/documents/truth.csv
 """
@@ -529,17 +529,33 @@ def _names(value: str | None) -> list[str] | None:
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--count", type=click.IntRange(min=1), default=12, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--layouts", help="Comma-separated layout names (default: every tuned layout).")
+@click.option(
+    "--layouts", help="Comma-separated layout names (default: every layout of the split)."
+)
 @click.option("--kinds", help="Comma-separated kinds: invoice, receipt, statement.")
-@click.option("--held-out", is_flag=True, help="Draw only the held-out layouts.")
-def synth(out_dir, count, seed, layouts, kinds, held_out) -> None:
+@click.option(
+    "--split",
+    type=click.Choice(["tuned", "held-out", "final"]),
+    help="Which layouts: tuned (the default), held-out, or final (a second held-out family).",
+)
+@click.option("--held-out", is_flag=True, help="Same as --split held-out.")
+def synth(out_dir, count, seed, layouts, kinds, split, held_out) -> None:
     """Render synthetic invoices, receipts and bank statements with OUT_DIR/truth.csv."""
     from vlmserve import synth as generator
     from vlmserve.errors import InvalidArgumentError
 
+    if held_out and split not in (None, "held-out"):
+        raise click.UsageError(
+            f"--held-out is --split held-out: pass --held-out or --split {split}, not both"
+        )
     try:
         rows = generator.generate(
-            out_dir, count, seed, layouts=_names(layouts), kinds=_names(kinds), held_out=held_out
+            out_dir,
+            count,
+            seed,
+            layouts=_names(layouts),
+            kinds=_names(kinds),
+            split="held-out" if held_out else split,
         )
     except InvalidArgumentError as err:
         raise click.UsageError(str(err)) from err

@@ -29,9 +29,13 @@ What each kind carries:
   (``STATEMENT_DATE_RANGE``) and closing balance. The transaction table is not line items:
   every ``LINE_ITEM_*`` field, the amounts, dates, ABN and payment method are ``NOT_FOUND``.
 
-Layouts (:data:`LAYOUTS`) differ in arrangement, label wording, fonts and sizes; those in
-:data:`HELD_OUT` are never drawn unless asked for (``held_out=True``) and use label
-wording of their own (``labels.HELD_OUT``), to check extraction rules tuned on the others.
+Layouts (:data:`LAYOUTS`) differ in arrangement, label wording, fonts and sizes. Each
+belongs to a split (:data:`SPLITS`): ``tuned`` layouts are drawn by default; ``held-out``
+ones (:data:`HELD_OUT`) and ``final`` ones (:data:`FINAL`) only when asked for
+(``split="held-out"``/``"final"``), with label wording of their own (``labels.HELD_OUT``;
+``labels.FINAL`` on top for the final split), to check extraction rules tuned on the
+others. The final split is a second family kept for a last, clean check once the first
+held-out family has been measured against too often.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -58,33 +62,44 @@ from tqdm import tqdm
 
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
-from vlmserve.synth import invoices, receipts, statements
+from vlmserve.synth import (
+    final_invoices,
+    final_receipts,
+    final_statements,
+    invoices,
+    receipts,
+    statements,
+)
 from vlmserve.synth.content import Document, make_document
 from vlmserve.synth.labels import Labels
 from vlmserve.synth.noise import finish
 
 __all__ = [
+    "FINAL",
     "HELD_OUT",
     "KINDS",
     "LAYOUTS",
     "Layout",
     "Rendered",
+    "SPLITS",
     "generate",
     "render",
     "select_layouts",
 ]
 
 KINDS = ("invoice", "receipt", "statement")
+SPLITS = ("tuned", "held-out", "final")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A way to draw one kind of document; ``held_out`` layouts are kept out of tuning."""
+    """A way to draw one kind of document; layouts of a ``split`` other than ``tuned`` are
+    kept out of tuning."""
 
     name: str
     kind: str
     draw: Callable[[Document, Labels, random.Random], Image.Image]
-    held_out: bool = False
+    split: str = "tuned"
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -93,32 +108,44 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_classic", "invoice", invoices.classic),
         Layout("invoice_centred", "invoice", invoices.centred),
         Layout("invoice_modern", "invoice", invoices.modern),
-        Layout("invoice_grid", "invoice", invoices.grid, held_out=True),
+        Layout("invoice_grid", "invoice", invoices.grid, "held-out"),
+        Layout("invoice_letter", "invoice", final_invoices.letter, "final"),
+        Layout("invoice_band", "invoice", final_invoices.band, "final"),
         Layout("receipt_docket", "receipt", receipts.docket),
         Layout("receipt_table", "receipt", receipts.table),
-        Layout("receipt_strip", "receipt", receipts.strip, held_out=True),
+        Layout("receipt_strip", "receipt", receipts.strip, "held-out"),
+        Layout("receipt_cafe", "receipt", final_receipts.cafe, "final"),
         Layout("statement_classic", "statement", statements.classic),
         Layout("statement_ledger", "statement", statements.ledger),
-        Layout("statement_summary", "statement", statements.summary, held_out=True),
+        Layout("statement_summary", "statement", statements.summary, "held-out"),
+        Layout("statement_modern", "statement", final_statements.statement, "final"),
     ]
 }
-HELD_OUT: tuple[str, ...] = tuple(n for n, layout in LAYOUTS.items() if layout.held_out)
+HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
+FINAL: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "final")
 
 
 def select_layouts(
     layouts: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
-    held_out: bool = False,
+    split: str | None = None,
 ) -> list[Layout]:
-    """The layouts to draw from: the named ones (held-out ones included: naming one asks for
-    it), else the tuned (default) or the held-out split; then only those of ``kinds``.
-    Raises :class:`InvalidArgumentError` for an unknown name, a tuned layout named with
-    ``held_out`` or an empty selection.
+    """The layouts to draw from: the named ones (of any split: naming one asks for it; of
+    ``split`` only when it is given), else those of ``split`` (default ``tuned``); then only
+    those of ``kinds``. Raises :class:`InvalidArgumentError` for an unknown name or split, a
+    named layout of another split than ``split``, or an empty selection.
 
-    >>> [l.name for l in select_layouts(kinds=["statement"], held_out=True)]
+    >>> [l.name for l in select_layouts(kinds=["statement"], split="held-out")]
     ['statement_summary']
+    >>> [l.name for l in select_layouts(kinds=["invoice"], split="final")]
+    ['invoice_letter', 'invoice_band']
     """
-    for value, known, what in [(layouts, LAYOUTS, "layout"), (kinds, KINDS, "kind")]:
+    checks = [
+        (layouts, LAYOUTS, "layout"),
+        (kinds, KINDS, "kind"),
+        (split and [split], SPLITS, "split"),
+    ]
+    for value, known, what in checks:
         unknown = sorted(set(value or ()) - set(known))
         if unknown:
             raise InvalidArgumentError(
@@ -126,14 +153,15 @@ def select_layouts(
             )
     if layouts:
         chosen = [LAYOUTS[n] for n in dict.fromkeys(layouts)]
-        tuned = [lay.name for lay in chosen if not lay.held_out]
-        if held_out and tuned:
+        others = [lay.name for lay in chosen if split and lay.split != split]
+        if others:
+            mine = [n for n, lay in LAYOUTS.items() if lay.split == split]
             raise InvalidArgumentError(
-                f"{', '.join(tuned)} not held out; drop held_out (--held-out) or name only "
-                f"held-out layouts: {', '.join(HELD_OUT)}"
+                f"{', '.join(others)} not in split {split}; drop the split (--split, "
+                f"--held-out) or name only layouts of split {split}: {', '.join(mine)}"
             )
     else:
-        chosen = [lay for lay in LAYOUTS.values() if lay.held_out == held_out]
+        chosen = [lay for lay in LAYOUTS.values() if lay.split == (split or "tuned")]
     chosen = [lay for lay in chosen if not kinds or lay.kind in kinds]
     if not chosen:
         raise InvalidArgumentError(
@@ -163,7 +191,7 @@ def render(index: int, seed: int, layouts: Sequence[Layout]) -> Rendered:
     layout = of_kind[(index // len(kinds)) % len(of_kind)]
     rng = random.Random(f"vlmserve.synth:{seed}:{index}")
     doc = make_document(kind, rng)
-    image = layout.draw(doc, Labels(rng, layout.held_out), rng)
+    image = layout.draw(doc, Labels(rng, layout.split), rng)
     data, suffix = finish(image, rng)
     return Rendered(f"doc_{index:04d}.{suffix}", data, doc.truth(), layout)
 
@@ -175,14 +203,14 @@ def generate(
     *,
     layouts: Sequence[str] | None = None,
     kinds: Sequence[str] | None = None,
-    held_out: bool = False,
+    split: str | None = None,
     progress: bool = True,
 ) -> list[dict[str, str]]:
     """Writes ``count`` document images and ``truth.csv`` into ``out_dir``; returns the
     truth rows (``image_file`` first, then the schema's fields)."""
     if count < 1:
         raise InvalidArgumentError(f"count must be at least 1, got {count}")
-    chosen = select_layouts(layouts, kinds, held_out)
+    chosen = select_layouts(layouts, kinds, split)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = Schema.default().names

@@ -5,7 +5,7 @@ and payment details. Absent values are left out, so a page never prints an empty
 >>> from vlmserve.synth.content import make_document
 >>> from vlmserve.synth.labels import Labels
 >>> doc = make_document("invoice", random.Random(3))
->>> labels = Labels(random.Random(3), held_out=False)
+>>> labels = Labels(random.Random(3), split="tuned")
 >>> [k for k, _ in totals(doc, labels)] == [labels("subtotal"), labels("gst"), labels("total")]
 True
 """

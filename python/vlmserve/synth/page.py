@@ -151,10 +151,19 @@ class Page:
         return y
 
     def table(
-        self, x0: int, x1: int, y: int, columns: list[Column], rows: list[list[str]], *, grid=False
+        self,
+        x0: int,
+        x1: int,
+        y: int,
+        columns: list[Column],
+        rows: list[list[str]],
+        *,
+        grid=False,
+        wrap=False,
     ) -> int:
         """A table under a shaded header row (a header too wide for its column wraps onto a
-        second line); ``grid`` draws every cell border."""
+        second line); ``grid`` draws every cell border; ``wrap`` wraps any cell, header or
+        body, that would otherwise shrink below 90 %."""
         total = sum(c.weight for c in columns)
         edges = [x0]
         for c in columns:
@@ -165,7 +174,8 @@ class Page:
         # Rows tall enough that ascenders and descenders keep clear of the rules: text that
         # touches a ruling line is what OCR misreads first.
         row_h, inset = round(self.body * 1.8), round(self.body * 0.3)
-        headers = [self._wrap(c.header, right - left - 2 * pad) for c, left, right in spans]
+        shrink = 0.9 if wrap else 0.8
+        headers = [self._wrap(c.header, right - left - 2 * pad, shrink) for c, left, right in spans]
         header_h = row_h + (max(map(len, headers)) - 1) * leading
         self.box(x0, y, x1, y + header_h, fill=(232, 232, 236))
         for span, lines in zip(spans, headers):
@@ -173,11 +183,17 @@ class Page:
                 self._cell(span, y + inset + i * leading, line, bold=True)
         y += header_h
         for row in rows:
-            for span, cell in zip(spans, row):
-                self._cell(span, y + inset, cell)
-            y += row_h
+            cells = [
+                self._wrap(cell, right - left - 2 * pad, shrink, bold=False) if wrap else [cell]
+                for cell, (_, left, right) in zip(row, spans)
+            ]
+            height = row_h + (max(map(len, cells)) - 1) * leading
+            for span, lines in zip(spans, cells):
+                for i, line in enumerate(lines):
+                    self._cell(span, y + inset + i * leading, line)
+            y += height
             if grid:
-                self.box(x0, y - row_h, x1, y)
+                self.box(x0, y - height, x1, y)
             else:
                 self.rule(y, x0, x1, width=1)
         if grid:
@@ -191,10 +207,10 @@ class Page:
         x = left + pad if column.align == "l" else right - pad
         self.text(x, y, text, bold=bold, align=column.align, room=right - left - 2 * pad)
 
-    def _wrap(self, text: str, room: int) -> list[str]:
-        """``text`` on one line if it fits ``room`` (shrunk up to 80 %), else on two."""
+    def _wrap(self, text: str, room: int, shrink: float = 0.8, bold: bool = True) -> list[str]:
+        """``text`` on one line if it fits ``room`` (shrunk up to ``shrink``), else on two."""
         words = text.split()
-        if len(words) < 2 or self.measure(text, 0.8, bold=True) <= room:
+        if len(words) < 2 or self.measure(text, shrink, bold) <= room:
             return [text]
         half = (len(words) + 1) // 2
         return [" ".join(words[:half]), " ".join(words[half:])]
@@ -222,6 +238,24 @@ class Page:
                 left + pad, top + pad // 2 + self.line_height(LABEL_SCALE), v, bold=True, room=room
             )
         return y + -(-len(pairs) // columns) * cell_h + self.body
+
+    def joined(self, parts: list[str], sep: str, room: int) -> list[str]:
+        """``parts`` packed into as few lines as fit ``room``, ``sep`` between them in a line."""
+        lines: list[str] = []
+        for part in parts:
+            if lines and self.measure(lines[-1] + sep + part) <= room:
+                lines[-1] += sep + part
+            else:
+                lines.append(part)
+        return lines
+
+    def heading_box(self, x0: int, x1: int, y: int, heading: str, fill) -> int:
+        """A shaded strip with a bold heading, the top of a box; returns where the box's
+        content starts (draw the box's outline once its bottom is known)."""
+        self.box(x0, y, x1, y + self.line_height(), fill=fill)
+        return (
+            self.text(x0 + self.body // 2, y + self.body // 4, heading, bold=True) + self.body // 2
+        )
 
     def crop(self, bottom: int) -> None:
         """Cuts the page off below ``bottom`` (a till roll is as long as its content)."""
