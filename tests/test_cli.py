@@ -22,7 +22,7 @@ def example(document_type: str) -> Path:
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "vlmserve.cli", "preprocess", *args]
+    cmd = [sys.executable, "-m", "vlmserve", "preprocess", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
 
 
