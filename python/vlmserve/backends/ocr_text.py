@@ -156,6 +156,17 @@ def is_labelled(text: str) -> bool:
     return False
 
 
+def starts_with_label(text: str) -> bool:
+    """The phrase's first words are a known label, whatever follows: in a key/value grid
+    the phrase right of a label may be the next cell's label ("Branch (BSB)").
+
+    >>> starts_with_label("Branch (BSB)"), starts_with_label("Liam Smith")
+    (True, False)
+    """
+    words = label_key(text).split()
+    return any(" ".join(words[:n]) in ALL_LABELS for n in range(1, min(len(words), 4) + 1))
+
+
 def ends_block(text: str) -> bool:
     """A phrase that starts another field (a label that is not a contact's): a party
     block stops there."""
