@@ -69,7 +69,8 @@ _BSB_IN_TEXT = re.compile(
     r"\bBSB\b(?:\s*(?:no|number|#))?\.?\s*:?\s*(\d{3}[\s-]?\d{3})\b", re.IGNORECASE
 )
 _ACCOUNT_IN_TEXT = re.compile(
-    r"\b(?:account|acct|acc|a/c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*(\d(?:[ -]?\d){3,})\b",
+    r"\b(?:account|acct|acc|a[/il]c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*"
+    r"(\d(?:[ -]?\d){3,})\b",
     re.IGNORECASE,
 )
 

@@ -206,7 +206,22 @@ def _invoice_date(doc: Document) -> str | None:
     return None
 
 
+# Two dates joined as a span ("1 May 2025 - 31 May 2025", "01/05/25 until 31/05/25").
+DATE_SPAN = re.compile(
+    rf"({DATE.pattern})\s*(?:-|\u2013|\u2014|to|until|till|through|thru)\s*({DATE.pattern})",
+    re.IGNORECASE,
+)
+
+
 def _statement_range(doc: Document) -> str | None:
+    """Two dates on a line that names a period; on a statement, any span of two dates
+    (its period may sit under a label of any wording, in a grid cell)."""
+    if doc.kind == "BANK_STATEMENT":
+        for line in doc.plain_lines():
+            for seg in line.segments:
+                span = DATE_SPAN.search(seg.text)
+                if span:
+                    return f"{span.group(1)} to {span.group(2)}"
     for line in doc.page.lines:
         dates = DATE.findall(line.text)
         if len(dates) == 2 and any(

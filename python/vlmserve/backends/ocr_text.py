@@ -54,7 +54,7 @@ NUMBER_LABELS = [
     "reference no", "ref", "ref no", "transaction no", "transaction number", "bill number",
     "bill no", "order number", "order no", "number", "no", "trans no", "trans #", "txn no",
     "docket no", "docket #", "transaction #", "sale no", "sale #", "trans", "txn", "docket",
-    "transaction", "tax invoice", "order",
+    "transaction", "tax invoice", "order", "our reference", "our ref",
 ]  # fmt: skip
 DATE_LABELS = [
     "invoice date", "date of issue", "issue date", "issued", "date issued", "tax date",
@@ -96,6 +96,8 @@ BSB_LABELS = ["bsb", "bsb number", "bsb no", "branch", "bsb #"]
 ACCOUNT_LABELS = [
     "account number", "account no", "acc no", "a c no", "account #", "acct no", "acc #",
     "account", "acct", "a c", "account num",
+    # OCR reads the slash of "A/C" as an I or an l.
+    "aic no", "alc no", "aic", "alc",
 ]  # fmt: skip
 PERIOD_LABELS = [
     "statement period", "period", "statement dates", "for the period", "date range",
