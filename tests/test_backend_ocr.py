@@ -232,3 +232,93 @@ def test_reads_till_style_item_rows(extractor):
     assert f["LINE_ITEM_QUANTITIES"] == ["2", "1", "2"]
     assert f["LINE_ITEM_PRICES"] == ["4.50", "6.50", "4.20"]
     assert f["TOTAL_AMOUNT"] == "26.29" and f["PAYMENT_METHOD"] == "EFTPOS"
+
+
+# No title; a key/value grid with each label over its value; the supplier only in the
+# footer. The grid's "Address" cell sits under the client's cell, so it is the client's.
+GRID_INVOICE = [
+    ((80, 80), 24, "Our Ref"), ((600, 80), 24, "Issued"),
+    ((80, 116), 24, "RT-4410"), ((600, 116), 24, "12/02/2025"),
+    ((80, 180), 24, "Due By"), ((600, 180), 24, "Client"),
+    ((80, 216), 24, "20/02/2025"), ((600, 216), 24, "Nora Quill"),
+    ((80, 280), 24, "Address"), ((600, 280), 24, "Phone"),
+    ((80, 316), 24, "8 Ridge Road, Ballarat VIC 3350"), ((600, 316), 24, "0412 345 678"),
+    ((80, 420), 24, "Qty"), ((200, 420), 24, "Description"),
+    ((800, 420), 24, "Rate"), ((1000, 420), 24, "Amount"),
+    ((80, 460), 24, "2"), ((200, 460), 24, "Gutter repair"),
+    ((800, 460), 24, "$60.00"), ((1000, 460), 24, "$120.00"),
+    ((800, 540), 24, "Subtotal"), ((1000, 540), 24, "$120.00"),
+    ((800, 576), 24, "GST"), ((1000, 576), 24, "$12.00"),
+    ((800, 612), 24, "Total"), ((1000, 612), 24, "$132.00"),
+    ((80, 840), 30, "Ridgeline Roofing"),
+    ((80, 884), 24, "14 Quarry Lane, Bendigo VIC 3550"),
+    ((80, 920), 24, "ABN 51 824 753 556"),
+]  # fmt: skip
+
+# No title either: a balance carried makes it a statement. The account holder heads the
+# page (window envelope), the bank is named only in its footer, by a name not on any list.
+UNTITLED_STATEMENT = [
+    ((80, 80), 30, "Nora Quill"),
+    ((80, 124), 24, "8 Ridge Road"),
+    ((80, 160), 24, "Ballarat VIC 3350"),
+    ((80, 240), 24, "Account Holder"), ((600, 240), 24, "BSB"),
+    ((80, 276), 24, "Nora Quill"), ((600, 276), 24, "633-000"),
+    ((80, 340), 24, "A/C No."), ((600, 340), 24, "Covering"),
+    ((80, 376), 24, "1234 5678"), ((600, 376), 24, "1 April 2025 - 30 April 2025"),
+    ((80, 460), 24, "Date"), ((300, 460), 24, "Details"), ((700, 460), 24, "Debit"),
+    ((850, 460), 24, "Credit"), ((1000, 460), 24, "Balance"),
+    ((80, 500), 24, "03/04/2025"), ((300, 500), 24, "Card purchase"),
+    ((700, 500), 24, "70.00"), ((1000, 500), 24, "430.00"),
+    ((80, 580), 24, "Opening Balance"), ((600, 580), 24, "$500.00"),
+    ((80, 616), 24, "Closing Balance"), ((600, 616), 24, "$430.00"),
+    ((80, 860), 30, "Harbour Credit Union"),
+    ((80, 904), 24, "Call 1300 555 123"),
+]  # fmt: skip
+
+# A till docket that prints each item's amount on its line and "2 @ 4.50 ea" under it.
+DETAIL_DOCKET = [
+    ((300, 60), 30, "RECEIPT"),
+    ((300, 140), 24, "Rye Loaf"), ((800, 140), 24, "$9.00"),
+    ((300, 176), 24, "2 @ $4.50 ea"),
+    ((300, 224), 24, "Honey 500g"), ((800, 224), 24, "$7.25"),
+    ((300, 260), 24, "1 @ $7.25 each"),
+    ((300, 330), 24, "GST"), ((800, 330), 24, "$1.48"),
+    ((300, 366), 24, "Total"), ((800, 366), 24, "$16.25"),
+]  # fmt: skip
+
+
+def test_reads_an_untitled_key_value_grid_invoice(extractor):
+    rec = extractor.process_single_image(str(render(extractor.root / "grid.png", GRID_INVOICE)))
+    f = rec["fields"]
+    assert f["DOCUMENT_TYPE"] == "INVOICE"  # a client billed with a due date
+    assert (f["INVOICE_NUMBER"], f["INVOICE_DATE"], f["DUE_DATE"]) == (
+        "RT-4410", "2025-02-12", "2025-02-20",
+    )  # fmt: skip
+    assert (f["PAYER_NAME"], f["PAYER_ADDRESS"], f["PAYER_PHONE"]) == (
+        "Nora Quill", "8 Ridge Road, Ballarat VIC 3350", "0412345678",
+    )  # fmt: skip
+    assert f["SUPPLIER_NAME"] == "Ridgeline Roofing"
+    assert f["BUSINESS_ADDRESS"] == "14 Quarry Lane, Bendigo VIC 3550"
+
+
+def test_reads_an_untitled_statement_from_its_content(extractor):
+    page = render(extractor.root / "statement.png", UNTITLED_STATEMENT)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["DOCUMENT_TYPE"] == "BANK_STATEMENT"
+    assert f["SUPPLIER_NAME"] == f["BANK_NAME"] == "Harbour Credit Union"
+    assert (f["PAYER_NAME"], f["PAYER_ADDRESS"]) == (
+        "Nora Quill",
+        "8 Ridge Road, Ballarat VIC 3350",
+    )
+    assert f["BUSINESS_ADDRESS"] is None  # the only address on the page is the holder's
+    assert (f["BANK_BSB_NUMBER"], f["BANK_ACCOUNT_NUMBER"]) == ("633000", "12345678")
+    assert f["STATEMENT_DATE_RANGE"] == "2025-04-01/2025-04-30"
+    assert f["CLOSING_BALANCE"] == "430.00"
+
+
+def test_reads_item_details_printed_under_their_amounts(extractor):
+    page = render(extractor.root / "detail.png", DETAIL_DOCKET)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["Rye Loaf", "Honey 500g"]
+    assert f["LINE_ITEM_QUANTITIES"] == ["2", "1"]
+    assert f["LINE_ITEM_PRICES"] == ["4.50", "7.25"]

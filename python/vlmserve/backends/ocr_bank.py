@@ -35,7 +35,7 @@ from vlmserve.backends.ocr_text import (
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
-__all__ = ["account_number", "bank_name", "bsb", "payment_method"]
+__all__ = ["account_number", "bank_name", "bank_named", "bsb", "payment_method"]
 
 # Australian banks, mutual banks and credit unions (world knowledge: who takes deposits
 # here), longest first so "Bank of Queensland" wins over a shorter name inside it.
@@ -69,7 +69,8 @@ _BSB_IN_TEXT = re.compile(
     r"\bBSB\b(?:\s*(?:no|number|#))?\.?\s*:?\s*(\d{3}[\s-]?\d{3})\b", re.IGNORECASE
 )
 _ACCOUNT_IN_TEXT = re.compile(
-    r"\b(?:account|acct|acc|a/c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*(\d(?:[ -]?\d){3,})\b",
+    r"\b(?:account|acct|acc|a[/il]c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*"
+    r"(\d(?:[ -]?\d){3,})\b",
     re.IGNORECASE,
 )
 
@@ -105,10 +106,20 @@ def bank_name(doc: Document) -> str | None:
         for seg in line.segments:
             if id(seg) in doc.payer_lines:
                 continue
-            found = first(_KNOWN_BANK, seg.text)
-            if found or BANK_NAME.match(seg.text.strip()):
-                return found or seg.text.strip()
+            found = bank_named(seg.text)
+            if found:
+                return found
     return None
+
+
+def bank_named(text: str) -> str | None:
+    """The bank a phrase names: a known one in it, or the phrase when it says it is a bank.
+
+    >>> bank_named("Bendigo Bank"), bank_named("Call 13 22 21 www.anz.com.au")
+    ('Bendigo Bank', None)
+    """
+    found = first(_KNOWN_BANK, text)
+    return found or (text.strip() if BANK_NAME.match(text.strip()) else None)
 
 
 def bsb(doc: Document) -> str | None:

@@ -60,7 +60,7 @@ _TRAILING_PRICE = re.compile(
 )
 _GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d)", re.IGNORECASE)
 # Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00".
-_GLUE = re.compile(r"^(?:[x×*@$]|aud)$", re.IGNORECASE)
+_GLUE = re.compile(r"^(?:[x×*@$]|aud|ea\.?|each)$", re.IGNORECASE)
 # Kinds that make a row of header words an item or transaction table's header.
 _TABLE_KINDS = {"desc", "price", "amount", "debit", "credit", "balance"}
 
@@ -174,9 +174,23 @@ def _rows(lines: list[Line]) -> list[_Row]:
             continue
         if pending and (row.leading_qty is not None or not _wordy(row.desc)):
             row.desc = " ".join(pending[-2:])  # the row is the "2 x 4.50" line under them
+        elif not row.desc and rows and _takes_detail(rows[-1], row):
+            continue
         pending = []
         rows.append(row)
     return [r for r in rows if r.desc]
+
+
+def _takes_detail(row: _Row, detail: _Row) -> bool:
+    """Whether a numbers-only line is the "2 @ 4.50 ea" detail of the priced row above
+    it: their numbers solve together (quantity x price = the row's amount). If so, the
+    row takes them."""
+    numbers, moneys = [*detail.numbers, *row.numbers], [*detail.moneys, *row.moneys]
+    merged = _Row(row.desc, numbers, moneys, row.leading_qty)
+    if not row.moneys or _solve(merged) is None:
+        return False
+    row.numbers, row.moneys = merged.numbers, merged.moneys
+    return True
 
 
 def _wordy(text: str) -> bool:

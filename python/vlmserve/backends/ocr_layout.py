@@ -299,11 +299,15 @@ def _phrases(words: list[Word]) -> list[Segment]:
 def _label_words(seg: Segment, key: str) -> int:
     """How many of the phrase's first words spell ``key`` (0: they do not)."""
     wanted = key.split()
-    head = [label_key(w.text) for w in seg.words[: len(wanted)]]
-    if len(head) < len(wanted):
+    # One printed word may spell several of the label's ("A/C" is "a c").
+    said: list[str] = []
+    n = 0
+    while len(said) < len(wanted) and n < len(seg.words):
+        said += label_key(seg.words[n].text).split() or [""]
+        n += 1
+    if len(said) != len(wanted):
         return 0
-    # A label glued to its value by OCR ("No:INV-7") still counts; the value is kept.
-    return len(wanted) if all(map(_same_word, head, wanted)) else 0
+    return n if all(map(_same_word, said, wanted)) else 0
 
 
 def _same_word(said: str, wanted: str) -> bool:

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from vlmserve.backends.ocr_bank import bank_named
 from vlmserve.backends.ocr_layout import Line, Segment, Word, label_key
 from vlmserve.backends.ocr_text import (
     ABN_DIGITS,
@@ -49,6 +50,7 @@ from vlmserve.backends.ocr_text import (
     first,
     is_labelled,
     plain,
+    starts_with_label,
     unlabel,
     untitled,
 )  # fmt: skip
@@ -76,7 +78,7 @@ def _labelled_payer(doc: Document) -> list[Segment]:
     for _, line, seg, n in doc.page.find_labels(PAYER_LABELS):
         head = seg.tail(n)
         right = [s for s in line.segments if s.x0 >= seg.x1][:1]
-        start = head or (right[0] if right and not is_labelled(right[0].text) else None)
+        start = head or (right[0] if right and not starts_with_label(right[0].text) else None)
         anchor = start or seg
         block = [start] if start else []
         for below_line, below in doc.page.under(line, anchor, limit=6):
@@ -117,11 +119,22 @@ def _unlabelled_payer(doc: Document) -> list[Segment]:
 
 
 def supplier_name(doc: Document) -> Segment | None:
-    """After "From:" (or like), else the most prominent name over or left of the business's
-    ABN, else the most prominent plain phrase of the heading."""
+    """After "From:" (or like); on a statement, the most prominent bank named anywhere (a
+    logo-like heading or a footer: the customer's name is what its heading shows
+    biggest); else the most prominent name over or left of the business's ABN, else the
+    most prominent plain phrase of the heading."""
     named = doc.values(SUPPLIER_LABELS, accept=plain, below=True)
     if named:
         return named[0].value
+    if doc.is_statement:
+        banks = [
+            (line, Segment(_words_of(seg, found)))
+            for line in doc.plain_lines()
+            for seg in line.segments
+            if (found := bank_named(seg.text))
+        ]
+        if banks:
+            return _most_prominent(banks)
     return _most_prominent(_around_abn(doc)) or _most_prominent(
         [(line, seg) for line in doc.heading for seg in line.segments]
     )
@@ -196,21 +209,57 @@ def business_address(doc: Document) -> str | None:
     """After an "Address" label outside the payer's block, else under the supplier's name,
     else the one address on the page that is not the payer's."""
     labelled = doc.values(ADDRESS_LABELS, accept=address_like)
-    labelled = [m for m in labelled if id(m.segment) not in doc.payer_lines]
+    labelled = [
+        m
+        for m in labelled
+        if id(m.segment) not in doc.payer_lines and not _payer_owns(doc, m.value)
+    ]
     if labelled:
-        m = labelled[0]
-        more = [address_of(s.text) for _, s in doc.page.under(m.line, m.value, limit=2)]
-        return ", ".join([clip(m.value.text), *filter(None, more)])
+        value = labelled[0].value
+        more = [address_of(s.text) for _, s in doc.page.under(_line_of(doc, value), value, 2)]
+        return ", ".join([clip(value.text), *filter(None, more)])
     under_name = ", ".join(filter(None, (address_of(s.text) for s in doc.supplier_address)))
     if under_name:
         return under_name
-    others = list(_addresses(doc, skip=doc.payer_lines))
+    others = [a for seg, a in _addresses(doc, skip=doc.payer_lines) if not _payer_owns(doc, seg)]
     return others[0] if len(others) == 1 else None
 
 
-def _addresses(doc: Document, skip: set[int]) -> Iterator[str]:
-    """Whole addresses outside ``skip`` and the item table: a street phrase with the
-    locality phrase stacked under it joined into one ("1 Main St" / "Perth WA 6000")."""
+def _line_of(doc: Document, seg: Segment) -> Line:
+    return next(line for line in doc.page.lines if seg.words[0] in line.words)
+
+
+def _payer_owns(doc: Document, seg: Segment) -> bool:
+    """Whether the party printed nearest above ``seg`` (in any column: a key/value grid
+    puts a party's cells side by side) is the payer: its block or its name printed
+    again. An address belongs to the name it is filed under, wherever on the page."""
+    payer = [s for s in doc.payer_block if not address_like(s.text)][:1]
+    if not payer:
+        return False
+
+    here = _line_of(doc, seg).index
+
+    def nearest(names: list[Segment]) -> tuple[int, int] | None:
+        """The closest line (on or above ``seg``'s) with one of ``names``, then the
+        closest column."""
+        keys = {label_key(unlabel(n.text)) for n in names}
+        tops = [
+            (line.index, -abs(s.x0 - seg.x0))
+            for line in doc.page.lines[: here + 1]
+            for s in line.segments
+            if any(s is n for n in names) or label_key(s.text) in keys
+        ]
+        return max(tops, default=None)
+
+    supplier = nearest([doc.supplier_name] if doc.supplier_name else [])
+    mine = nearest(payer)
+    return mine is not None and (supplier is None or mine > supplier)
+
+
+def _addresses(doc: Document, skip: set[int]) -> Iterator[tuple[Segment, str]]:
+    """Whole addresses outside ``skip`` and the item table, with their first phrase: a
+    street phrase with the locality phrase stacked under it joined into one ("1 Main St"
+    / "Perth WA 6000")."""
     used: set[int] = set(skip)
     for line in doc.plain_lines():
         for seg in line.segments:
@@ -225,7 +274,7 @@ def _addresses(doc: Document, skip: set[int]) -> Iterator[str]:
                     if more and STATE_POSTCODE.search(more) and id(under) not in used:
                         parts.append(more)
                         used.add(id(under))
-            yield ", ".join(parts)
+            yield seg, ", ".join(parts)
 
 
 def _phone_in(segments: Sequence[Segment]) -> str | None:
@@ -272,13 +321,24 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
         if kind == "address":
-            return ", ".join(filter(None, map(address_of, block[1:]))) or None
+            in_block = ", ".join(filter(None, map(address_of, block[1:])))
+            return in_block or _filed_under_payer(doc)
         if kind == "phone":
             return _phone_in(doc.payer_block)
         emails = [first(EMAIL, t) for t in block]
         return next((e for e in emails if e), None)
 
     return rule
+
+
+def _filed_under_payer(doc: Document) -> str | None:
+    """An address outside the payer's block that is filed under the payer (a grid's
+    "Address" cell, the payer's name over its address elsewhere on the page)."""
+    taken = {id(s) for s in doc.supplier_address} | doc.payer_lines
+    for seg, address in _addresses(doc, skip=taken):
+        if _payer_owns(doc, seg):
+            return address
+    return None
 
 
 def payer_email(doc: Document) -> str | None:

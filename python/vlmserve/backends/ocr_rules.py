@@ -69,6 +69,13 @@ class Document:
         return _document_type(self)
 
     @cached_property
+    def is_statement(self) -> bool:
+        """Titled a statement, or untitled with a balance carried (content, not title:
+        whether the parties are read as a bank and its customer hangs on it)."""
+        titled = _title_kind(self.page)
+        return titled == "BANK_STATEMENT" or (titled is None and "closing" in self.totals)
+
+    @cached_property
     def table(self) -> Table:
         return items(
             self.page,
@@ -116,9 +123,10 @@ class Document:
         ]
 
 
-def _document_type(doc: Document) -> str | None:
+def _title_kind(page: Page) -> str | None:
+    """The kind named by the page's most prominent title phrase, if it has one."""
     best: tuple[float, str] | None = None
-    for line in doc.page.lines:
+    for line in page.lines:
         for seg in line.segments:
             words = label_key(seg.text).split()
             kinds = [TITLES[w] for w in words if w in TITLES]
@@ -127,10 +135,25 @@ def _document_type(doc: Document) -> str | None:
                 size = seg.size - line.index * 0.01  # the tallest, then the topmost
                 if best is None or size > best[0]:
                     best = (size, kinds[0])
-    kind = best[1] if best else None
+    return best[1] if best else None
+
+
+def _document_type(doc: Document) -> str | None:
+    """The title's kind, else what the content says: a balance carried is a statement's,
+    a payer to bill, a due date or an invoice number an invoice's, a bare total a
+    receipt's."""
+    if doc.is_statement:
+        return "BANK_STATEMENT"
+    kind = _title_kind(doc.page)
+    billed = bool(doc.payer_block) or bool(_labelled(DUE_LABELS, DATE)(doc))
+    if kind is None:
+        said = {w for line in doc.page.lines for w in label_key(line.text).split()}
+        if billed or "invoice" in said:
+            return "INVOICE"
+        return "RECEIPT" if "total" in doc.totals else None
     # A till docket titled "Tax Invoice" is a receipt: paid on the spot, so it has no
     # payer to bill and no due date.
-    if kind == "INVOICE" and not doc.payer_block and not _labelled(DUE_LABELS, DATE)(doc):
+    if kind == "INVOICE" and not billed:
         return "RECEIPT"
     return kind
 
@@ -183,7 +206,22 @@ def _invoice_date(doc: Document) -> str | None:
     return None
 
 
+# Two dates joined as a span ("1 May 2025 - 31 May 2025", "01/05/25 until 31/05/25").
+DATE_SPAN = re.compile(
+    rf"({DATE.pattern})\s*(?:-|\u2013|\u2014|to|until|till|through|thru)\s*({DATE.pattern})",
+    re.IGNORECASE,
+)
+
+
 def _statement_range(doc: Document) -> str | None:
+    """Two dates on a line that names a period; on a statement, any span of two dates
+    (its period may sit under a label of any wording, in a grid cell)."""
+    if doc.kind == "BANK_STATEMENT":
+        for line in doc.plain_lines():
+            for seg in line.segments:
+                span = DATE_SPAN.search(seg.text)
+                if span:
+                    return f"{span.group(1)} to {span.group(2)}"
     for line in doc.page.lines:
         dates = DATE.findall(line.text)
         if len(dates) == 2 and any(

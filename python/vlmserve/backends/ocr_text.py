@@ -54,7 +54,7 @@ NUMBER_LABELS = [
     "reference no", "ref", "ref no", "transaction no", "transaction number", "bill number",
     "bill no", "order number", "order no", "number", "no", "trans no", "trans #", "txn no",
     "docket no", "docket #", "transaction #", "sale no", "sale #", "trans", "txn", "docket",
-    "transaction", "tax invoice", "order",
+    "transaction", "tax invoice", "order", "our reference", "our ref",
 ]  # fmt: skip
 DATE_LABELS = [
     "invoice date", "date of issue", "issue date", "issued", "date issued", "tax date",
@@ -96,6 +96,8 @@ BSB_LABELS = ["bsb", "bsb number", "bsb no", "branch", "bsb #"]
 ACCOUNT_LABELS = [
     "account number", "account no", "acc no", "a c no", "account #", "acct no", "acc #",
     "account", "acct", "a c", "account num",
+    # OCR reads the slash of "A/C" as an I or an l.
+    "aic no", "alc no", "aic", "alc",
 ]  # fmt: skip
 PERIOD_LABELS = [
     "statement period", "period", "statement dates", "for the period", "date range",
@@ -154,6 +156,17 @@ def is_labelled(text: str) -> bool:
         if len(head) > 1 and (n > 1 or not after or any(c.isdigit() for c in after)):
             return True
     return False
+
+
+def starts_with_label(text: str) -> bool:
+    """The phrase's first words are a known label, whatever follows: in a key/value grid
+    the phrase right of a label may be the next cell's label ("Branch (BSB)").
+
+    >>> starts_with_label("Branch (BSB)"), starts_with_label("Liam Smith")
+    (True, False)
+    """
+    words = label_key(text).split()
+    return any(" ".join(words[:n]) in ALL_LABELS for n in range(1, min(len(words), 4) + 1))
 
 
 def ends_block(text: str) -> bool:
