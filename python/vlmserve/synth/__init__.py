@@ -35,7 +35,9 @@ ones (:data:`HELD_OUT`) and ``final`` ones (:data:`FINAL`) only when asked for
 (``split="held-out"``/``"final"``), with label wording of their own (``labels.HELD_OUT``;
 ``labels.FINAL`` on top for the final split), to check extraction rules tuned on the
 others. The final split is a second family kept for a last, clean check once the first
-held-out family has been measured against too often.
+held-out family has been measured against too often; the ``exam`` split (:data:`EXAM`,
+``labels.EXAM`` wording only) is a third, measured once at the very end: a software-style
+and a trades invoice, a supermarket till roll and a landscape statement.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -63,6 +65,9 @@ from tqdm import tqdm
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
 from vlmserve.synth import (
+    exam_invoices,
+    exam_receipts,
+    exam_statements,
     final_invoices,
     final_receipts,
     final_statements,
@@ -75,6 +80,7 @@ from vlmserve.synth.labels import Labels
 from vlmserve.synth.noise import finish
 
 __all__ = [
+    "EXAM",
     "FINAL",
     "HELD_OUT",
     "KINDS",
@@ -88,7 +94,7 @@ __all__ = [
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final")
+SPLITS = ("tuned", "held-out", "final", "exam")
 
 
 @dataclass(frozen=True)
@@ -119,10 +125,15 @@ LAYOUTS: dict[str, Layout] = {
         Layout("statement_ledger", "statement", statements.ledger),
         Layout("statement_summary", "statement", statements.summary, "held-out"),
         Layout("statement_modern", "statement", final_statements.statement, "final"),
+        Layout("invoice_saas", "invoice", exam_invoices.saas, "exam"),
+        Layout("invoice_trades", "invoice", exam_invoices.trades, "exam"),
+        Layout("receipt_supermarket", "receipt", exam_receipts.supermarket, "exam"),
+        Layout("statement_landscape", "statement", exam_statements.landscape, "exam"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
 FINAL: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "final")
+EXAM: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "exam")
 
 
 def select_layouts(

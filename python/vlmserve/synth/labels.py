@@ -1,6 +1,6 @@
 """Label wording: a pool of synonyms per label, split into the wording tuned layouts use,
-wording only held-out layouts use, and wording only the final held-out layouts add (so
-extraction rules meet unseen labels there too).
+wording only held-out layouts use, wording only the final held-out layouts add, and wording
+only the exam layouts use (so extraction rules meet unseen labels there too).
 
 >>> import random
 >>> labels = Labels(random.Random(0), split="tuned")
@@ -136,15 +136,73 @@ FINAL: dict[str, list[str]] = {
     "summary_flows": ["Total Debits|Total Credits", "Total Money Out|Total Money In"],
 }
 
+# label -> wording that appears ONLY on the exam layouts, drawn instead of every earlier pool
+# (the exam is measured once, against wording no rule was ever tuned or checked on). Labels
+# missing from TUNED name things only the exam layouts print.
+EXAM: dict[str, list[str]] = {
+    "invoice_title": ["Tax invoice", "Invoice"],
+    "invoice_number": ["Invoice ID", "Bill No.", "Reference No."],
+    "invoice_date": ["Issued", "Bill Date", "Date of invoice"],
+    "due_date": ["Due by", "Pay before", "Payment expected"],
+    "abn": ["ABN #", "Business No. (ABN)"],
+    "bill_to": ["Bill to", "Charge to", "Invoiced to"],
+    "ship_to": ["Ship to", "Deliver to", "Delivery address"],
+    "phone": ["Ph.", "Phone no.", "Office"],
+    "email": ["Email address", "Mail"],
+    "website": ["Online", "Visit us"],
+    "subtotal": ["Sub total", "Total before GST", "Excl. GST"],
+    "gst": ["GST 10%", "GST amount", "Total GST"],
+    "total": ["Amount due (AUD)", "Total AUD", "Invoice amount"],
+    "payment_method": ["Payment by", "Payment option", "Pay using"],
+    "bank_name": ["Pay into", "Banking institution"],
+    "bsb": ["Branch BSB", "BSB #"],
+    "account_number": ["Acct #", "A/c number", "Account no"],
+    "account_name": ["Name on account", "Payee"],
+    "description": ["Description of work", "Product / service", "Item & description"],
+    "quantity": ["QTY", "Seats", "Quantity/Hrs"],
+    "unit_price": ["Unit rate", "Price per unit", "Cost each"],
+    "amount": ["Amount (AUD)", "Ext. amount", "Charge"],
+    "qty_rate": ["Qty x Rate", "Hrs/Units x Rate", "Quantity @ Rate"],
+    "customer_heading": ["Client details", "Customer information"],
+    "customer_name": ["Name", "Customer name"],
+    "customer_address": ["Address", "Postal address"],
+    "customer_locality": ["Suburb", "Locality"],
+    "customer_phone": ["Mobile", "Contact no."],
+    "customer_email": ["Email", "E-mail address"],
+    "job_heading": ["Job description", "Work performed", "Scope of works"],
+    "payment_heading": ["Direct deposit", "Bank details for EFT", "Payment by direct deposit"],
+    "receipt_title": ["CUSTOMER RECEIPT", "SALE RECEIPT", "Your receipt"],
+    "receipt_number": ["Trans#", "Sale No.", "Transaction ID"],
+    "receipt_date": ["Sold", "Date & time", "Time of sale"],
+    "receipt_total": ["TOTAL DUE", "TO PAY", "TOTAL AMOUNT"],
+    "gst_included": ["GST included in total", "Incl. GST", "GST component"],
+    "paid_by": ["Tender type", "Pay type", "Method"],
+    "statement_title": [
+        "Everyday Account statement",
+        "Your statement",
+        "Statement of account activity",
+    ],
+    "period": ["Statement period", "Period of statement", "Transactions from"],
+    "opening": ["Previous balance", "Balance at open", "Opening bal"],
+    "closing": ["New balance", "Balance at close", "Current balance"],
+    "account_holder": ["Account holder(s)", "Held by"],
+    "txn_date": ["Value date", "Trans. date", "Date posted"],
+    "txn_details": ["Transaction description", "Details of transaction", "Narration"],
+    "flows": ["Withdrawal|Deposit", "Paid out|Paid in", "Dr|Cr"],
+    "balance": ["Balance ($)", "Running bal."],
+    "summary_flows": ["Total withdrawals|Total deposits", "Less debits|Plus credits"],
+}
+
 # How often a label with unseen wording prints it instead of tuned wording, per split.
-UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8}
+UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8, "exam": 0.8}
 
 
 class Labels:
     """Picks one wording per label for a document and keeps it (a page is consistent).
 
     ``split`` is the layout's: a ``held-out`` layout prints HELD_OUT wording for about two
-    labels in three, a ``final`` one HELD_OUT or FINAL wording for four in five.
+    labels in three, a ``final`` one HELD_OUT or FINAL wording for four in five, an
+    ``exam`` one EXAM wording (only) for four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
@@ -156,7 +214,10 @@ class Labels:
         return self._chosen[label]
 
     def _pool(self, label: str) -> list[str]:
-        unseen = HELD_OUT.get(label, [])
+        if self._split == "exam":
+            unseen = EXAM.get(label, [])
+        else:
+            unseen = HELD_OUT.get(label, [])
         if self._split == "final":
             unseen = unseen + FINAL.get(label, [])
         if label not in TUNED:
