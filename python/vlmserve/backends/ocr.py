@@ -83,15 +83,75 @@ def _on_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
     return np.moveaxis(begun[..., hi] > begun[..., lo], -1, axis)
 
 
+def _box_mean(values: np.ndarray, radius: int) -> np.ndarray:
+    """Each pixel's mean over the ``(2 radius + 1)``-square around it (integral image)."""
+    padded = np.pad(values.astype(np.int32), radius + 1, mode="edge")
+    cum = padded.cumsum(0).cumsum(1)
+    k = 2 * radius + 1
+    h, w = values.shape
+    total = cum[k : k + h, k : k + w] - cum[:h, k : k + w] - cum[k : k + h, :w] + cum[:h, :w]
+    return total / (k * k)
+
+
+def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
+    """Consecutive stretches of sorted indices as ``(first, last + 1)`` pairs."""
+    breaks = np.flatnonzero(np.diff(indices) > 1)
+    starts = [indices[0], *indices[breaks + 1]] if len(indices) else []
+    ends = [*indices[breaks], indices[-1]] if len(indices) else []
+    return [(int(a), int(b) + 1) for a, b in zip(starts, ends, strict=True)]
+
+
+def _grown(dark: np.ndarray, box: list[int]) -> list[int]:
+    """``box`` (top, bottom, left, right) pushed out while its next row or column is
+    still mostly dark: the detection square rounds a region's edges off."""
+    top, bottom, left, right = box
+    h, w = dark.shape
+    while top > 0 and dark[top - 1, left:right].mean() > 0.5:
+        top -= 1
+    while bottom < h and dark[bottom, left:right].mean() > 0.5:
+        bottom += 1
+    while left > 0 and dark[top:bottom, left - 1].mean() > 0.5:
+        left -= 1
+    while right < w and dark[top:bottom, right].mean() > 0.5:
+        right += 1
+    return [top, bottom, left, right]
+
+
+def light_background(grey: np.ndarray) -> np.ndarray:
+    """``grey`` with every dark box (a coloured band, a filled total bar) inverted, so
+    light text printed on it reads as dark text on light paper, as Tesseract expects.
+
+    A dark box is where most of a square wider than a line of text is dark: ink alone
+    never fills such a square, even in bold headings. Boxes are found by rows, then by
+    columns within each stretch of rows (bands and bars are rectangles).
+
+    >>> band = np.full((200, 300), 255, np.uint8); band[20:120] = 30; band[60:70, 40:90] = 250
+    >>> inverted = light_background(band)
+    >>> int(inverted[80, 150]), int(inverted[65, 50]), int(inverted[160, 150])
+    (225, 5, 255)
+    """
+    dark = grey < _DARK
+    radius = max(8, grey.shape[0] // 60)
+    mostly_dark = _box_mean(dark, radius) > 0.5
+    out = grey.copy()
+    for top, bottom in _runs(np.flatnonzero(mostly_dark.any(1))):
+        for left, right in _runs(np.flatnonzero(mostly_dark[top:bottom].any(0))):
+            t, b, lft, r = _grown(dark, [top, bottom, left, right])
+            out[t:b, lft:r] = 255 - grey[t:b, lft:r]
+    return out
+
+
 def without_rules(rgb: np.ndarray) -> np.ndarray:
-    """The page in grey with its ruled lines (table borders, underlines) painted white:
-    Tesseract reads a border as "|" or "[" and merges the cells it separates.
+    """The page in grey, dark regions inverted (:func:`light_background`), with its ruled
+    lines (table borders, underlines) painted white: Tesseract reads a border as "|" or
+    "[" and merges the cells it separates.
 
     >>> page = np.full((100, 200, 3), 255, np.uint8); page[50, 10:190] = 0
     >>> int(without_rules(page).min())
     255
     """
     grey = (rgb @ np.array([299, 587, 114], np.uint32) // 1000).astype(np.uint8)
+    grey = light_background(grey)
     dark = grey < _DARK
     length = max(_MIN_RULE, grey.shape[1] // 25)  # longer than any glyph stroke
     # A tilted rule steps by a pixel now and then: joined to its neighbours across the
