@@ -32,6 +32,7 @@ import numpy as np
 
 from vlmserve import extract
 from vlmserve.backends.base import Backend, Prepared, loader_from
+from vlmserve.backends.ocr_image import text_blocks, without_rules
 from vlmserve.backends.ocr_layout import Page, Word
 from vlmserve.backends.ocr_rules import answer
 from vlmserve.errors import InvalidArgumentError, VlmServeError
@@ -40,8 +41,8 @@ __all__ = ["OcrBackend", "TesseractEngine"]
 
 log = logging.getLogger(__name__)
 
-_DARK = 160  # grey level under which a pixel is ink
-_MIN_RULE = 40  # pixels: the shortest run taken for a ruled line
+_MARGIN = 16  # pixels of white around each block read
+_MIN_BLOCK = 6  # pixels: a shorter block is a rule's remnant, not text
 
 # Where Debian, Homebrew and conda put Tesseract's language data (TESSDATA_PREFIX wins).
 _TESSDATA_DIRS = (
@@ -67,109 +68,6 @@ def find_tessdata(lang: str) -> str:
         f"no Tesseract language data for {first!r} in {candidates}; install it "
         f"(Debian: apt-get install tesseract-ocr-{first}) or set TESSDATA_PREFIX / tessdata="
     )
-
-
-def _on_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
-    """Which ``True`` pixels lie on a run of at least ``length`` along ``axis`` (a
-    morphological opening with a line, by prefix sums: one pass, no per-pixel loop)."""
-    m = np.moveaxis(mask, axis, -1)
-    pad = np.zeros(m.shape[:-1] + (1,), np.int32)
-    filled = np.concatenate([pad, np.cumsum(m, -1, dtype=np.int32)], -1)
-    starts = (filled[..., length:] - filled[..., :-length]) == length  # a full run starts here
-    begun = np.concatenate([pad, np.cumsum(starts, -1, dtype=np.int32)], -1)
-    idx = np.arange(m.shape[-1])
-    hi = np.minimum(idx + 1, starts.shape[-1])
-    lo = np.clip(idx - length + 1, 0, starts.shape[-1])
-    return np.moveaxis(begun[..., hi] > begun[..., lo], -1, axis)
-
-
-def _box_mean(values: np.ndarray, radius: int) -> np.ndarray:
-    """Each pixel's mean over the ``(2 radius + 1)``-square around it (integral image)."""
-    padded = np.pad(values.astype(np.int32), radius + 1, mode="edge")
-    cum = padded.cumsum(0).cumsum(1)
-    k = 2 * radius + 1
-    h, w = values.shape
-    total = cum[k : k + h, k : k + w] - cum[:h, k : k + w] - cum[k : k + h, :w] + cum[:h, :w]
-    return total / (k * k)
-
-
-def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
-    """Consecutive stretches of sorted indices as ``(first, last + 1)`` pairs."""
-    breaks = np.flatnonzero(np.diff(indices) > 1)
-    starts = [indices[0], *indices[breaks + 1]] if len(indices) else []
-    ends = [*indices[breaks], indices[-1]] if len(indices) else []
-    return [(int(a), int(b) + 1) for a, b in zip(starts, ends, strict=True)]
-
-
-def _grown(dark: np.ndarray, box: list[int]) -> list[int]:
-    """``box`` (top, bottom, left, right) pushed out while its next row or column is
-    still mostly dark: the detection square rounds a region's edges off."""
-    top, bottom, left, right = box
-    h, w = dark.shape
-    while top > 0 and dark[top - 1, left:right].mean() > 0.5:
-        top -= 1
-    while bottom < h and dark[bottom, left:right].mean() > 0.5:
-        bottom += 1
-    while left > 0 and dark[top:bottom, left - 1].mean() > 0.5:
-        left -= 1
-    while right < w and dark[top:bottom, right].mean() > 0.5:
-        right += 1
-    return [top, bottom, left, right]
-
-
-def light_background(grey: np.ndarray) -> np.ndarray:
-    """``grey`` with every dark box (a coloured band, a filled total bar) inverted, so
-    light text printed on it reads as dark text on light paper, as Tesseract expects.
-
-    A dark box is where most of a square wider than a line of text is dark: ink alone
-    never fills such a square, even in bold headings. Boxes are found by rows, then by
-    columns within each stretch of rows (bands and bars are rectangles).
-
-    >>> band = np.full((200, 300), 255, np.uint8); band[20:120] = 30; band[60:70, 40:90] = 250
-    >>> inverted = light_background(band)
-    >>> int(inverted[80, 150]), int(inverted[65, 50]), int(inverted[160, 150])
-    (225, 5, 255)
-    """
-    dark = grey < _DARK
-    radius = max(8, grey.shape[0] // 60)
-    mostly_dark = _box_mean(dark, radius) > 0.5
-    out = grey.copy()
-    for top, bottom in _runs(np.flatnonzero(mostly_dark.any(1))):
-        for left, right in _runs(np.flatnonzero(mostly_dark[top:bottom].any(0))):
-            t, b, lft, r = _grown(dark, [top, bottom, left, right])
-            out[t:b, lft:r] = 255 - grey[t:b, lft:r]
-    return out
-
-
-def without_rules(rgb: np.ndarray) -> np.ndarray:
-    """The page in grey, dark regions inverted (:func:`light_background`), with its ruled
-    lines (table borders, underlines) painted white: Tesseract reads a border as "|" or
-    "[" and merges the cells it separates.
-
-    >>> page = np.full((100, 200, 3), 255, np.uint8); page[50, 10:190] = 0
-    >>> int(without_rules(page).min())
-    255
-    """
-    grey = (rgb @ np.array([299, 587, 114], np.uint32) // 1000).astype(np.uint8)
-    grey = light_background(grey)
-    dark = grey < _DARK
-    length = max(_MIN_RULE, grey.shape[1] // 25)  # longer than any glyph stroke
-    # A tilted rule steps by a pixel now and then: joined to its neighbours across the
-    # step, it is one run again.
-    across_rows, across_cols = dark.copy(), dark.copy()
-    across_rows[1:] |= dark[:-1]
-    across_rows[:-1] |= dark[1:]
-    across_cols[:, 1:] |= dark[:, :-1]
-    across_cols[:, :-1] |= dark[:, 1:]
-    rules = dark & (_on_runs(across_rows, length, 1) | _on_runs(across_cols, length, 0))
-    # One pixel more each way takes the anti-aliased edges too.
-    grown = rules.copy()
-    grown[1:] |= rules[:-1]
-    grown[:-1] |= rules[1:]
-    grown[:, 1:] |= rules[:, :-1]
-    grown[:, :-1] |= rules[:, 1:]
-    grey[grown] = 255
-    return grey
 
 
 class TesseractEngine:
@@ -206,27 +104,44 @@ class TesseractEngine:
         return api
 
     def words(self, rgb: np.ndarray) -> list[Word]:
-        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines."""
+        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines, read
+        block by block (:func:`~vlmserve.backends.ocr_image.text_blocks`)."""
+        grey = without_rules(rgb)
+        out: list[Word] = []
+        for top, bottom, left, right in text_blocks(grey):
+            if bottom - top >= _MIN_BLOCK:
+                # Tesseract misreads letters that touch the image's edge: a white margin.
+                crop = np.pad(grey[top:bottom, left:right], _MARGIN, constant_values=255)
+                out.extend(self._read(crop, left - _MARGIN, top - _MARGIN))
+        return out
+
+    def _read(self, grey: np.ndarray, dx: int, dy: int) -> list[Word]:
+        """The words of one block, placed back on the page by its offset."""
         tess = self._tesserocr
         api = self._api()
-        h, w = rgb.shape[:2]
-        api.SetImageBytes(without_rules(rgb).tobytes(), w, h, 1, w)
+        h, w = grey.shape
+        api.SetImageBytes(grey.tobytes(), w, h, 1, w)
         api.Recognize()
         level = tess.RIL.WORD
-        out = []
-        for it in tess.iterate_level(api.GetIterator(), level):
+        out: list[Word] = []
+        found = api.GetIterator()
+        if found is None or found.Empty(level):  # a block of specks: no words
+            api.Clear()
+            return out
+        for it in tess.iterate_level(found, level):
             text = it.GetUTF8Text(level)
             box = it.BoundingBox(level)
             if not text or not box:
                 continue
+            x0, y0, x1, y1 = box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
             base = it.Baseline(level)
             if base and base[1][0] != base[0][0]:
                 (bx0, by0), (bx1, by1) = base
                 slope = (by1 - by0) / (bx1 - bx0)
-                mid = by0 + slope * ((box[0] + box[2]) / 2 - bx0)
-                out.append(Word(text, *box, baseline=mid, slope=slope))
+                mid = by0 + dy + slope * ((box[0] + box[2]) / 2 - bx0)
+                out.append(Word(text, x0, y0, x1, y1, baseline=mid, slope=slope))
             else:
-                out.append(Word(text, *box))
+                out.append(Word(text, x0, y0, x1, y1))
         api.Clear()
         return out
 
