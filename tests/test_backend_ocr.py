@@ -13,6 +13,7 @@ from vlmserve.backends import (
     Extractor,
     get_backend,
     ocr_bank,
+    ocr_image,
     ocr_items,
     ocr_layout,
     ocr_parties,
@@ -151,7 +152,8 @@ def test_unknown_backend_settings_are_refused():
 
 
 @pytest.mark.parametrize(
-    "module", [ocr_layout, ocr_table, ocr_items, ocr_rules, ocr_text, ocr_parties, ocr_bank]
+    "module",
+    [ocr_layout, ocr_table, ocr_items, ocr_rules, ocr_text, ocr_parties, ocr_bank, ocr_image],
 )
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
@@ -322,3 +324,42 @@ def test_reads_item_details_printed_under_their_amounts(extractor):
     assert f["LINE_ITEM_DESCRIPTIONS"] == ["Rye Loaf", "Honey 500g"]
     assert f["LINE_ITEM_QUANTITIES"] == ["2", "1"]
     assert f["LINE_ITEM_PRICES"] == ["4.50", "7.25"]
+
+
+def test_reads_light_text_on_bands_and_side_by_side_boxes_on_a_tilted_page(extractor):
+    """The supplier printed white on a dark band, the total white on a filled bar, the
+    customer's box beside a details box with another line pitch, the page scanned
+    askew, and the totals labelled "Amount excl. GST" / "Order Total"."""
+    img = Image.new("RGB", (1240, 1100), "white")
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, 1240, 170), fill=(20, 60, 90))
+    draw.text((80, 50), "Kestrel Joinery", font=_font(46), fill="white")
+    draw.text((80, 115), "ABN 51 824 753 556", font=_font(24), fill="white")
+    left = ["Invoice for", "Ruth Okafor", "9 Lark Lane", "Hobart TAS 7000"]
+    for i, text in enumerate(left):
+        draw.text((80, 230 + 44 * i), text, font=_font(26), fill="black")
+    right = ["Reference: KJ-4471", "Issued: 12/02/2025", "Terms: 14 days"]
+    for i, text in enumerate(right):
+        draw.text((720, 250 + 58 * i), text, font=_font(24), fill="black")
+    rows = [("Description", "Qty", "Unit", "Amount"), ("Oak shelving", "2", "$120.00", "$240.00")]
+    rows += [("Hinge set", "4", "$15.00", "$60.00")]
+    for i, (desc, qty, unit, amount) in enumerate(rows):
+        for x, text in ((80, desc), (640, qty), (800, unit), (1000, amount)):
+            draw.text((x, 480 + 46 * i), text, font=_font(24), fill="black")
+    draw.text((640, 660), "Amount excl. GST", font=_font(24), fill="black")
+    draw.text((1000, 660), "$300.00", font=_font(24), fill="black")
+    draw.text((640, 700), "GST", font=_font(24), fill="black")
+    draw.text((1000, 700), "$30.00", font=_font(24), fill="black")
+    draw.rectangle((620, 740, 1160, 800), fill=(20, 60, 90))
+    draw.text((640, 752), "Order Total", font=_font(30), fill="white")
+    draw.text((1000, 752), "$330.00", font=_font(30), fill="white")
+    path = extractor.root / "banded.png"
+    img.rotate(1.2, resample=Image.Resampling.BICUBIC, fillcolor="white").save(path)
+    f = extractor.process_single_image(str(path))["fields"]
+    assert f["SUPPLIER_NAME"] == "Kestrel Joinery"
+    assert f["PAYER_NAME"] == "Ruth Okafor"
+    assert f["PAYER_ADDRESS"] == "9 Lark Lane, Hobart TAS 7000"
+    assert f["INVOICE_NUMBER"] == "KJ-4471"
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["Oak shelving", "Hinge set"]
+    totals = f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]
+    assert totals == ("300.00", "30.00", "330.00")

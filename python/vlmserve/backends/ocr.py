@@ -32,6 +32,7 @@ import numpy as np
 
 from vlmserve import extract
 from vlmserve.backends.base import Backend, Prepared, loader_from
+from vlmserve.backends.ocr_image import text_blocks, without_rules
 from vlmserve.backends.ocr_layout import Page, Word
 from vlmserve.backends.ocr_rules import answer
 from vlmserve.errors import InvalidArgumentError, VlmServeError
@@ -40,8 +41,8 @@ __all__ = ["OcrBackend", "TesseractEngine"]
 
 log = logging.getLogger(__name__)
 
-_DARK = 160  # grey level under which a pixel is ink
-_MIN_RULE = 40  # pixels: the shortest run taken for a ruled line
+_MARGIN = 16  # pixels of white around each block read
+_MIN_BLOCK = 6  # pixels: a shorter block is a rule's remnant, not text
 
 # Where Debian, Homebrew and conda put Tesseract's language data (TESSDATA_PREFIX wins).
 _TESSDATA_DIRS = (
@@ -67,49 +68,6 @@ def find_tessdata(lang: str) -> str:
         f"no Tesseract language data for {first!r} in {candidates}; install it "
         f"(Debian: apt-get install tesseract-ocr-{first}) or set TESSDATA_PREFIX / tessdata="
     )
-
-
-def _on_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
-    """Which ``True`` pixels lie on a run of at least ``length`` along ``axis`` (a
-    morphological opening with a line, by prefix sums: one pass, no per-pixel loop)."""
-    m = np.moveaxis(mask, axis, -1)
-    pad = np.zeros(m.shape[:-1] + (1,), np.int32)
-    filled = np.concatenate([pad, np.cumsum(m, -1, dtype=np.int32)], -1)
-    starts = (filled[..., length:] - filled[..., :-length]) == length  # a full run starts here
-    begun = np.concatenate([pad, np.cumsum(starts, -1, dtype=np.int32)], -1)
-    idx = np.arange(m.shape[-1])
-    hi = np.minimum(idx + 1, starts.shape[-1])
-    lo = np.clip(idx - length + 1, 0, starts.shape[-1])
-    return np.moveaxis(begun[..., hi] > begun[..., lo], -1, axis)
-
-
-def without_rules(rgb: np.ndarray) -> np.ndarray:
-    """The page in grey with its ruled lines (table borders, underlines) painted white:
-    Tesseract reads a border as "|" or "[" and merges the cells it separates.
-
-    >>> page = np.full((100, 200, 3), 255, np.uint8); page[50, 10:190] = 0
-    >>> int(without_rules(page).min())
-    255
-    """
-    grey = (rgb @ np.array([299, 587, 114], np.uint32) // 1000).astype(np.uint8)
-    dark = grey < _DARK
-    length = max(_MIN_RULE, grey.shape[1] // 25)  # longer than any glyph stroke
-    # A tilted rule steps by a pixel now and then: joined to its neighbours across the
-    # step, it is one run again.
-    across_rows, across_cols = dark.copy(), dark.copy()
-    across_rows[1:] |= dark[:-1]
-    across_rows[:-1] |= dark[1:]
-    across_cols[:, 1:] |= dark[:, :-1]
-    across_cols[:, :-1] |= dark[:, 1:]
-    rules = dark & (_on_runs(across_rows, length, 1) | _on_runs(across_cols, length, 0))
-    # One pixel more each way takes the anti-aliased edges too.
-    grown = rules.copy()
-    grown[1:] |= rules[:-1]
-    grown[:-1] |= rules[1:]
-    grown[:, 1:] |= rules[:, :-1]
-    grown[:, :-1] |= rules[:, 1:]
-    grey[grown] = 255
-    return grey
 
 
 class TesseractEngine:
@@ -146,27 +104,44 @@ class TesseractEngine:
         return api
 
     def words(self, rgb: np.ndarray) -> list[Word]:
-        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines."""
+        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines, read
+        block by block (:func:`~vlmserve.backends.ocr_image.text_blocks`)."""
+        grey = without_rules(rgb)
+        out: list[Word] = []
+        for top, bottom, left, right in text_blocks(grey):
+            if bottom - top >= _MIN_BLOCK:
+                # Tesseract misreads letters that touch the image's edge: a white margin.
+                crop = np.pad(grey[top:bottom, left:right], _MARGIN, constant_values=255)
+                out.extend(self._read(crop, left - _MARGIN, top - _MARGIN))
+        return out
+
+    def _read(self, grey: np.ndarray, dx: int, dy: int) -> list[Word]:
+        """The words of one block, placed back on the page by its offset."""
         tess = self._tesserocr
         api = self._api()
-        h, w = rgb.shape[:2]
-        api.SetImageBytes(without_rules(rgb).tobytes(), w, h, 1, w)
+        h, w = grey.shape
+        api.SetImageBytes(grey.tobytes(), w, h, 1, w)
         api.Recognize()
         level = tess.RIL.WORD
-        out = []
-        for it in tess.iterate_level(api.GetIterator(), level):
+        out: list[Word] = []
+        found = api.GetIterator()
+        if found is None or found.Empty(level):  # a block of specks: no words
+            api.Clear()
+            return out
+        for it in tess.iterate_level(found, level):
             text = it.GetUTF8Text(level)
             box = it.BoundingBox(level)
             if not text or not box:
                 continue
+            x0, y0, x1, y1 = box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
             base = it.Baseline(level)
             if base and base[1][0] != base[0][0]:
                 (bx0, by0), (bx1, by1) = base
                 slope = (by1 - by0) / (bx1 - bx0)
-                mid = by0 + slope * ((box[0] + box[2]) / 2 - bx0)
-                out.append(Word(text, *box, baseline=mid, slope=slope))
+                mid = by0 + dy + slope * ((box[0] + box[2]) / 2 - bx0)
+                out.append(Word(text, x0, y0, x1, y1, baseline=mid, slope=slope))
             else:
-                out.append(Word(text, *box))
+                out.append(Word(text, x0, y0, x1, y1))
         api.Clear()
         return out
 

@@ -23,11 +23,17 @@ MONEY = re.compile(
     re.IGNORECASE,
 )
 
+# Labels are composed the way printers compose them: a sum word with a GST qualifier is a
+# subtotal ("Amount excl. GST"), any "<word> Total" or "<sum> due/payable" is the total.
+_SUMS = ("total", "amount", "subtotal", "sub total", "net total", "net amount", "sum")
+_EXCLUDING = ("ex", "excl", "exc", "excluding", "before", "pre", "exclusive of", "net of", "less")
+_TOTAL_OF = ("sale", "order", "receipt", "invoice", "grand", "final", "bill", "job", "purchase")
+_OWED = ("due", "payable", "owing", "to pay", "now due", "outstanding")
+
 TOTAL_LABELS = {
     "subtotal": [
-        "subtotal", "sub total", "total ex gst", "total excl gst", "total excluding gst",
-        "amount ex gst", "net total", "net amount", "total before gst", "total before tax",
-        "subtotal ex gst", "amount before gst", "total exc gst", "sub total ex gst",
+        "subtotal", "sub total", "net total", "net amount", "total before gst",
+        *(f"{s} {e} {t}" for s in _SUMS for e in _EXCLUDING for t in ("gst", "tax")),
     ],
     "gst": [
         "gst", "gst 10%", "gst 10", "tax", "gst amount", "total gst", "gst included",
@@ -35,9 +41,10 @@ TOTAL_LABELS = {
         "total includes gst", "total tax", "gst @ 10%", "10% gst",
     ],
     "total": [
-        "total", "total amount", "amount due", "total due", "balance due", "total inc gst",
-        "total incl gst", "grand total", "amount payable", "total payable", "total aud",
-        "amount paid", "total paid", "invoice total", "total including gst", "total to pay",
+        "total", "total amount", "total inc gst", "total incl gst", "total aud",
+        "amount paid", "total paid", "total including gst", "total inclusive of gst",
+        *(f"{w} total" for w in _TOTAL_OF),
+        *(f"{s} {o}" for s in ("total", "amount", "balance") for o in _OWED),
     ],
     "closing": [
         "closing balance", "balance at end", "closing", "ending balance", "new balance",

@@ -199,15 +199,35 @@ def contact_like(text: str) -> bool:
     )
 
 
+# A contact label left dangling once its number is taken out ("... WA 6000 ABN No. T:").
+_DANGLING_LABEL = re.compile(
+    r"\s*\b(?:a\.?b\.?n(?:\s+no)?|australian business number|ph|phone|telephone|tel|t|"
+    r"mobile|m|e-?mail|e|web|website|contact(?:\s+no)?|call|fax)\b\.?:?[\s|·•,;-]*$",
+    re.IGNORECASE,
+)
+# What letterheads print between details on one line.
+_DETAIL_SEPARATOR = re.compile(r"\s+[|·•]\s*|\s*[|·•]\s+|\s+[-–—]\s+")
+
+
 def address_of(text: str) -> str | None:
     """The address in a phrase, without a phone, email, web address or ABN printed on after
-    it ("1 Main St, Perth WA 6000  08 9999 1234"); None when there is no address."""
+    it ("1 Main St, Perth WA 6000  08 9999 1234"); None when there is no address. A
+    letterhead's details joined by "|", "·" or " - " are told apart part by part.
+
+    >>> address_of("9 Ash St, Perth WA 6000 | ABN No. 51 824 753 556 | T: 08 9999 1234")
+    '9 Ash St, Perth WA 6000'
+    """
+    parts = [_address_part(p) for p in _DETAIL_SEPARATOR.split(text)]
+    found = ", ".join(p for p in parts if p)
+    return found or None
+
+
+def _address_part(text: str) -> str | None:
     for pattern in (EMAIL, WEB, PHONE):
         text = pattern.sub(" ", text)
     text = ABN_DIGITS.sub(lambda m: " " if abns(m.group(0)) else m.group(0), text)
-    text = re.sub(
-        r"\s*\b(?:a\.?b\.?n|ph|phone|tel|mobile|email|web)\b\.?:?\s*$", "", text, flags=re.I
-    )
+    while (unlabelled := _DANGLING_LABEL.sub("", text)) != text:
+        text = unlabelled
     text = " ".join(text.split()).strip(" ,;|-")
     if not text or DATE.search(text) or re.search(r"\d\.\d\d\b", text):
         return None
