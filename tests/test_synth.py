@@ -22,10 +22,11 @@ SCHEMA = extract.Schema.default()
 KINDS = {f["name"]: f["kind"] for f in SCHEMA.fields}
 
 
-@pytest.fixture(scope="module", params=["tuned", "final", "exam"])
+@pytest.fixture(scope="module", params=["tuned", "final", "exam", "blind"])
 def sample(request, tmp_path_factory):
     """Six documents: every kind twice, from the tuned layouts, then from the final ones,
-    then from the exam ones (``count=6`` draws both invoice layouts of final and exam)."""
+    then from the exam and the blind ones (``count=6`` draws both invoice layouts of final,
+    exam and blind)."""
     out = tmp_path_factory.mktemp(f"synth-{request.param}")
     rows = synth.generate(out, count=6, seed=11, split=request.param, progress=False)
     return out, rows, request.param
@@ -64,7 +65,8 @@ def test_truth_csv_columns_files_and_kinds(sample):
         with Image.open(out / row["image_file"]) as im:
             assert im.format in {"JPEG", "PNG"}
             receipt = row["DOCUMENT_TYPE"] == "RECEIPT"
-            assert im.width in ({640, 576} if receipt else {1240, 1754})  # 1754: landscape
+            # 1240 for a receipt: the blind split's emailed receipt, printed on A4
+            assert im.width in ({640, 576, 1240} if receipt else {1240, 1754})  # 1754: landscape
 
 
 def test_every_truth_value_is_in_normal_form(sample):
@@ -121,29 +123,31 @@ def test_statement_balances_run_from_opening_to_closing():
         assert doc.truth()["CLOSING_BALANCE"] == f"{balance:.2f}"
 
 
-def test_held_out_final_and_exam_layouts_only_when_asked():
-    tuned, held, final, exam = (synth.select_layouts(split=s) for s in synth.SPLITS)
+def test_held_out_final_exam_and_blind_layouts_only_when_asked():
+    tuned, held, final, exam, blind = (synth.select_layouts(split=s) for s in synth.SPLITS)
     assert synth.select_layouts() == tuned
     assert {lay.name for lay in held} == set(synth.HELD_OUT)
     assert {lay.name for lay in final} == set(synth.FINAL)
     assert {lay.name for lay in exam} == set(synth.EXAM)
-    names = [{lay.name for lay in split} for split in (tuned, held, final, exam)]
+    assert {lay.name for lay in blind} == set(synth.BLIND)
+    names = [{lay.name for lay in split} for split in (tuned, held, final, exam, blind)]
     assert set.union(*names) == set(synth.LAYOUTS)
     assert sum(map(len, names)) == len(synth.LAYOUTS)  # every layout in exactly one split
     for kind in synth.KINDS:
-        for split in (held, final, exam):
+        for split in (held, final, exam, blind):
             assert any(lay.kind == kind for lay in split)
     assert sum(lay.kind == "invoice" for lay in tuned) >= 3
     assert sum(lay.kind == "invoice" for lay in final) >= 2
     assert sum(lay.kind == "invoice" for lay in exam) >= 2
-    for layouts in (tuned, final, exam):
+    assert sum(lay.kind == "invoice" for lay in blind) >= 2
+    for layouts in (tuned, final, exam, blind):
         # kinds take turns, so 3 x (most layouts of one kind) documents draw every layout
         drawn = {synth.render(index, 0, layouts).layout.name for index in range(9)}
         assert drawn == {lay.name for lay in layouts}
 
 
 def test_unseen_wording_never_reaches_tuned_layouts():
-    for pool in (labels.HELD_OUT, labels.FINAL, labels.EXAM):
+    for pool in (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND):
         for key, wording in pool.items():
             assert not set(wording) & set(labels.TUNED.get(key, [])), key
     rng = random.Random(0)
@@ -157,17 +161,23 @@ def test_unseen_wording_never_reaches_tuned_layouts():
     )
 
 
-def test_exam_layouts_print_only_exam_or_tuned_wording():
-    """The exam meets wording no earlier split printed: EXAM, or TUNED for about one label
-    in five; never HELD_OUT or FINAL."""
-    earlier = {w for pool in (labels.HELD_OUT, labels.FINAL) for ws in pool.values() for w in ws}
-    exam_words = {w for ws in labels.EXAM.values() for w in ws}
-    assert not exam_words & earlier
+@pytest.mark.parametrize(
+    ("split", "pool", "earlier"),
+    [
+        ("exam", labels.EXAM, (labels.HELD_OUT, labels.FINAL)),
+        ("blind", labels.BLIND, (labels.HELD_OUT, labels.FINAL, labels.EXAM)),
+    ],
+)
+def test_exam_and_blind_layouts_print_only_their_own_or_tuned_wording(split, pool, earlier):
+    """The exam and the blind split meet wording no earlier split printed: their own, or
+    TUNED for about one label in five; never that of another unseen split."""
+    seen = {w for other in earlier for ws in other.values() for w in ws}
+    assert not {w for ws in pool.values() for w in ws} & seen
     chosen = []
     for seed in range(40):
-        exam = labels.Labels(random.Random(seed), "exam")
-        for key, wording in labels.EXAM.items():
-            word = exam(key)
+        drawn = labels.Labels(random.Random(seed), split)
+        for key, wording in pool.items():
+            word = drawn(key)
             assert word in wording + labels.TUNED.get(key, []), key
             chosen.append(word in wording)
     assert 0.7 < sum(chosen) / len(chosen) < 1
@@ -192,7 +202,16 @@ def test_every_layout_draws_its_kind(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["invoice_classic", "invoice_letter", "invoice_band", "invoice_saas", "invoice_trades"]
+    "name",
+    [
+        "invoice_classic",
+        "invoice_letter",
+        "invoice_band",
+        "invoice_saas",
+        "invoice_trades",
+        "invoice_consultancy",
+        "invoice_remittance",
+    ],
 )
 def test_a_clean_invoice_reads_back_its_truth(name):
     layout = synth.LAYOUTS[name]
@@ -219,6 +238,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["--held-out"], "held-out"),
         (["--split", "final"], "final"),
         (["--split", "exam"], "exam"),
+        (["--split", "blind"], "blind"),
     ],
 )
 def test_cli_writes_documents_of_a_split(tmp_path, flags, split):

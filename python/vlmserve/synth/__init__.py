@@ -37,7 +37,10 @@ ones (:data:`HELD_OUT`) and ``final`` ones (:data:`FINAL`) only when asked for
 others. The final split is a second family kept for a last, clean check once the first
 held-out family has been measured against too often; the ``exam`` split (:data:`EXAM`,
 ``labels.EXAM`` wording only) is a third, measured once at the very end: a software-style
-and a trades invoice, a supermarket till roll and a landscape statement.
+and a trades invoice, a supermarket till roll and a landscape statement. The ``blind`` split
+(:data:`BLIND`, ``labels.BLIND`` wording only) is a fourth, also measured once: a consultancy
+invoice with sectioned items, an invoice with a tear-off remittance slip, an emailed web-shop
+receipt and a credit union statement with a sidebar.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -65,6 +68,9 @@ from tqdm import tqdm
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
 from vlmserve.synth import (
+    blind_invoices,
+    blind_receipts,
+    blind_statements,
     exam_invoices,
     exam_receipts,
     exam_statements,
@@ -80,6 +86,7 @@ from vlmserve.synth.labels import Labels
 from vlmserve.synth.noise import finish
 
 __all__ = [
+    "BLIND",
     "EXAM",
     "FINAL",
     "HELD_OUT",
@@ -94,7 +101,7 @@ __all__ = [
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final", "exam")
+SPLITS = ("tuned", "held-out", "final", "exam", "blind")
 
 
 @dataclass(frozen=True)
@@ -129,11 +136,16 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_trades", "invoice", exam_invoices.trades, "exam"),
         Layout("receipt_supermarket", "receipt", exam_receipts.supermarket, "exam"),
         Layout("statement_landscape", "statement", exam_statements.landscape, "exam"),
+        Layout("invoice_consultancy", "invoice", blind_invoices.consultancy, "blind"),
+        Layout("invoice_remittance", "invoice", blind_invoices.remittance, "blind"),
+        Layout("receipt_emailed", "receipt", blind_receipts.emailed, "blind"),
+        Layout("statement_sidebar", "statement", blind_statements.sidebar, "blind"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
 FINAL: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "final")
 EXAM: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "exam")
+BLIND: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "blind")
 
 
 def select_layouts(

@@ -193,8 +193,63 @@ EXAM: dict[str, list[str]] = {
     "summary_flows": ["Total withdrawals|Total deposits", "Less debits|Plus credits"],
 }
 
+# label -> wording that appears ONLY on the blind layouts, drawn instead of every earlier
+# pool (a fourth unseen family, measured once). Labels missing from TUNED name things only
+# the blind layouts print.
+BLIND: dict[str, list[str]] = {
+    "invoice_title": ["TAX INVOICE / STATEMENT", "Tax Invoice & Account"],
+    "invoice_number": ["Inv No", "Document #", "Invoice Ref. No."],
+    "invoice_date": ["Inv Date", "Date raised", "Tax point"],
+    "due_date": ["Terms due", "Settle by", "Pay by date"],
+    "abn": ["ABN no", "Our ABN"],
+    "customer_ref": ["Your ref", "Customer ref", "Order ref"],
+    "phone": ["P", "Tel."],
+    "email": ["Em", "Email addr"],
+    "website": ["W", "Internet"],
+    "subtotal": ["Fees excl. GST", "Total fees", "Net value"],
+    "gst": ["GST on fees", "Add: GST", "10% GST"],
+    "total": ["Total this invoice", "Please pay", "Balance owing"],
+    "payment_method": ["Payment terms", "Remit via", "Preferred payment"],
+    "bank_name": ["Banker", "Our bank"],
+    "bsb": ["BSB no", "Bank-State-Branch"],
+    "account_number": ["Acct", "Acct number"],
+    "account_name": ["In the name of", "Acct name"],
+    "description": ["Service description", "Work item", "Activity"],
+    "quantity": ["Hours", "Qty/Hrs", "Units/Hrs"],
+    "unit_price": ["Rate/hr", "Fee rate", "Unit fee"],
+    "amount": ["Fee", "Value (AUD)", "Ext."],
+    "party_supplier": ["Supplier", "From", "Provider"],
+    "party_client": ["Client party", "To", "Recipient"],
+    "party_name": ["Entity", "Party", "Name of party"],
+    "party_contact": ["ABN / contact", "Registration & contact"],
+    "party_address": ["Address for service", "Location"],
+    "section_total": ["Section total", "Subtotal for section", "Sum of section"],
+    "remittance": ["REMITTANCE ADVICE", "PAYMENT SLIP"],
+    "receipt_title": ["Payment receipt", "Receipt for your order", "Online order receipt"],
+    "receipt_number": ["Receipt no", "Order number", "Confirmation no."],
+    "receipt_date": ["Date paid", "Paid on", "Order date"],
+    "receipt_total": ["Amount paid", "Total charged", "Charged"],
+    "gst_included": ["Includes GST of", "GST (incl.)", "of which GST"],
+    "paid_by": ["Payment method", "Charged to", "Paid using"],
+    "summary_heading": ["Your items", "Order summary", "What you bought"],
+    "statement_title": [
+        "Member statement",
+        "Savings account statement",
+        "Statement of your account",
+    ],
+    "member": ["Member", "Member number", "Member no."],
+    "period": ["Statement for period", "Covering", "Dates covered"],
+    "opening": ["Opening balance b/f", "Balance brought fwd", "Start balance"],
+    "closing": ["Closing balance c/f", "Final balance", "End balance"],
+    "account_holder": ["Member name", "Owner(s)"],
+    "txn_date": ["When", "Eff. date", "Processed"],
+    "txn_details": ["What", "Transaction narrative", "Particulars of transaction"],
+    "txn_amount": ["Amount +/-", "Movement", "Debit(-)/Credit(+)"],
+    "balance": ["Account balance", "Bal ($)", "Balance after"],
+}
+
 # How often a label with unseen wording prints it instead of tuned wording, per split.
-UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8, "exam": 0.8}
+UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8, "exam": 0.8, "blind": 0.8}
 
 
 class Labels:
@@ -202,7 +257,8 @@ class Labels:
 
     ``split`` is the layout's: a ``held-out`` layout prints HELD_OUT wording for about two
     labels in three, a ``final`` one HELD_OUT or FINAL wording for four in five, an
-    ``exam`` one EXAM wording (only) for four in five.
+    ``exam`` one EXAM wording (only) for four in five, a ``blind`` one BLIND wording (only)
+    for four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
@@ -214,8 +270,8 @@ class Labels:
         return self._chosen[label]
 
     def _pool(self, label: str) -> list[str]:
-        if self._split == "exam":
-            unseen = EXAM.get(label, [])
+        if self._split in ("exam", "blind"):
+            unseen = {"exam": EXAM, "blind": BLIND}[self._split].get(label, [])
         else:
             unseen = HELD_OUT.get(label, [])
         if self._split == "final":
