@@ -17,6 +17,7 @@ from vlmserve.backends import (
     ocr_items,
     ocr_layout,
     ocr_parties,
+    ocr_payer,
     ocr_rules,
     ocr_table,
     ocr_text,
@@ -153,7 +154,17 @@ def test_unknown_backend_settings_are_refused():
 
 @pytest.mark.parametrize(
     "module",
-    [ocr_layout, ocr_table, ocr_items, ocr_rules, ocr_text, ocr_parties, ocr_bank, ocr_image],
+    [
+        ocr_layout,
+        ocr_table,
+        ocr_items,
+        ocr_rules,
+        ocr_text,
+        ocr_parties,
+        ocr_payer,
+        ocr_bank,
+        ocr_image,
+    ],  # fmt: skip
 )
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
@@ -363,3 +374,46 @@ def test_reads_light_text_on_bands_and_side_by_side_boxes_on_a_tilted_page(extra
     assert f["LINE_ITEM_DESCRIPTIONS"] == ["Oak shelving", "Hinge set"]
     totals = f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]
     assert totals == ("300.00", "30.00", "330.00")
+
+
+# The payer's label heads a column (another party's heading right of it), labels a form's
+# cells (a "Name" cell right of a heading that only says "particulars"), or is no label at
+# all ("Member Receipt" is the title of a receipt with no payer).
+SUPPLIER_HEADING = [
+    ((80, 60), 40, "Saltbush Joinery"),
+    ((80, 120), 24, "3 Kiln Road, Orange NSW 2800"),
+    ((80, 156), 24, "ABN 51 824 753 556"),
+]
+PAYER_COLUMNS = [
+    *SUPPLIER_HEADING,
+    ((800, 60), 36, "INVOICE"),
+    ((80, 260), 24, "CHARGE TO"), ((600, 260), 24, "SEND GOODS TO"),
+    ((80, 296), 24, "Willa Harcourt"), ((600, 296), 24, "Willa Harcourt"),
+    ((80, 332), 24, "27 Banksia Way, Dubbo NSW 2830"),
+    ((600, 332), 24, "27 Banksia Way, Dubbo NSW 2830"),
+]  # fmt: skip
+PAYER_FORM = [
+    *SUPPLIER_HEADING,
+    ((80, 260), 26, "Customer particulars"), ((800, 260), 36, "INVOICE"),
+    ((90, 310), 24, "Name"), ((330, 310), 24, "Willa Harcourt"),
+    ((90, 346), 24, "Address"), ((330, 346), 24, "27 Banksia Way, Dubbo NSW 2830"),
+]  # fmt: skip
+TITLED_RECEIPT = [
+    *SUPPLIER_HEADING,
+    ((80, 260), 30, "MEMBER RECEIPT"),
+    ((80, 310), 24, "Dowel pack"), ((600, 310), 24, "$6.50"),
+    ((80, 346), 24, "TOTAL"), ((600, 346), 24, "$6.50"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("texts", "payer"),
+    [(PAYER_COLUMNS, "Willa Harcourt"), (PAYER_FORM, "Willa Harcourt"), (TITLED_RECEIPT, None)],
+    ids=["column-heading", "form-cell", "title-not-label"],
+)
+def test_finds_the_payer_under_a_heading_or_in_a_form_cell(extractor, texts, payer):
+    page = render(extractor.root / "payer.png", texts)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["PAYER_NAME"] == payer
+    if payer:
+        assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"

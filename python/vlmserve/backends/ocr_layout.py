@@ -115,7 +115,8 @@ class Segment:
     def tail(self, n_words: int) -> Segment | None:
         """The phrase without its first ``n_words`` words (None if nothing is left)."""
         rest = self.words[n_words:]
-        if rest and rest[0].text.strip(":-") == "":
+        # OCR reads a form's leader or dash as a word of its own ("Name _ Jo", "Suburb —").
+        if rest and not any(c.isalnum() for c in rest[0].text):
             rest = rest[1:]
         return Segment(rest) if rest else None
 

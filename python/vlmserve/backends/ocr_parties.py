@@ -34,7 +34,6 @@ from vlmserve.backends.ocr_text import (
     ADDRESS_LABELS,
     DATE,
     EMAIL,
-    PAYER_LABELS,
     PHONE,
     PHONE_LABELS,
     STATE_POSTCODE,
@@ -50,7 +49,6 @@ from vlmserve.backends.ocr_text import (
     first,
     is_labelled,
     plain,
-    starts_with_label,
     unlabel,
     untitled,
 )  # fmt: skip
@@ -62,60 +60,9 @@ if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
 __all__ = [
-    "business_abn", "business_address", "business_phone", "payer_block", "payer_email",
+    "business_abn", "business_address", "business_phone", "payer_email",
     "payer_part", "supplier_address", "supplier_name", "website",
 ]  # fmt: skip
-
-
-def payer_block(doc: Document) -> list[Segment]:
-    """The payer's block: labelled ("Bill To" and the like), else a name over an address
-    that is not the supplier's."""
-    return _labelled_payer(doc) or _unlabelled_payer(doc)
-
-
-def _labelled_payer(doc: Document) -> list[Segment]:
-    """The phrase after "Bill To" (or like) and those stacked under it."""
-    for _, line, seg, n in doc.page.find_labels(PAYER_LABELS):
-        head = seg.tail(n)
-        right = [s for s in line.segments if s.x0 >= seg.x1][:1]
-        start = head or (right[0] if right and not starts_with_label(right[0].text) else None)
-        anchor = start or seg
-        block = [start] if start else []
-        for below_line, below in doc.page.under(line, anchor, limit=6):
-            # The block ends where another field's label starts a phrase in its column
-            # or left of it (a label further right belongs to another block).
-            if any(ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
-                break
-            block.append(below)
-        # "Account Name: <the supplier>" is where to pay, not who pays.
-        if block and not _is_supplier(doc, block[0]):
-            return block
-    return []
-
-
-def _is_supplier(doc: Document, seg: Segment) -> bool:
-    name = doc.supplier_name
-    return name is not None and label_key(unlabel(seg.text)) == label_key(name.text)
-
-
-def _unlabelled_payer(doc: Document) -> list[Segment]:
-    """A name over an address that is not the supplier's: a window-envelope block."""
-    taken = {id(s) for s in doc.supplier_address}
-    supplier = label_key(doc.supplier_name.text) if doc.supplier_name else None
-    for line in doc.plain_lines():
-        for seg in line.segments:
-            if id(seg) in taken or not address_like(seg.text):
-                continue
-            over = doc.page.above(line, seg)
-            if over is None or not plain(over[1].text) or label_key(over[1].text) == supplier:
-                continue
-            rest = []
-            for _, s in doc.page.under(line, seg, limit=4):
-                if not (address_like(s.text) or contact_like(s.text)) or ends_block(s.text):
-                    break
-                rest.append(s)
-            return [over[1], seg, *rest]
-    return []
 
 
 def supplier_name(doc: Document) -> Segment | None:
@@ -316,7 +263,8 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
     """A part of the payer block: its name (first plain line), address, phone or email."""
 
     def rule(doc: Document) -> str | None:
-        block = [clip(unlabel(s.text)) for s in doc.payer_block]
+        # A form's leader or dash read as text is no part of the value ("_ Jo Li").
+        block = [re.sub(r"^[\W_]+", "", clip(unlabel(s.text))) for s in doc.payer_block]
         if kind == "name":
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None

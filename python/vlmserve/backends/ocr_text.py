@@ -45,6 +45,7 @@ PAYER_LABELS = [
     "bill to", "billed to", "invoice to", "invoiced to", "customer", "customer name",
     "client", "client name", "sold to", "account holder", "account name", "charge to",
     "to", "attention", "attn", "payer", "prepared for", "issued to", "statement for",
+    "held by", "member", "name", "full name",
 ]  # fmt: skip
 SUPPLIER_LABELS = ["from", "supplier", "seller", "vendor", "issued by", "business name"]
 NUMBER_LABELS = [
