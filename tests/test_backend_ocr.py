@@ -417,3 +417,26 @@ def test_finds_the_payer_under_a_heading_or_in_a_form_cell(extractor, texts, pay
     assert f["PAYER_NAME"] == payer
     if payer:
         assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"
+
+
+# Totals labelled by their qualifier or owing word alone, a method after a label whose
+# last word ran into the value, a due date the page says payment is expected on.
+COMPOSED_LABELS_INVOICE = [
+    *SUPPLIER_HEADING,
+    ((800, 60), 36, "INVOICE"),
+    ((800, 120), 24, "Payment expected 30/06/2025"),
+    ((80, 260), 24, "Sanding discs"), ((700, 260), 24, "$40.00"),
+    ((80, 296), 24, "Wood glue"), ((700, 296), 24, "$20.00"),
+    ((500, 360), 24, "Excl. GST"), ((700, 360), 24, "$60.00"),
+    ((500, 396), 24, "GST"), ((700, 396), 24, "$6.00"),
+    ((500, 432), 24, "TO PAY"), ((700, 432), 24, "$66.00"),
+    ((80, 500), 24, "Payment option: Direct Debit"),
+]  # fmt: skip
+
+
+def test_reads_totals_method_and_due_date_from_composed_labels(extractor):
+    page = render(extractor.root / "composed.png", COMPOSED_LABELS_INVOICE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("60.00", "6.00", "66.00")
+    assert f["PAYMENT_METHOD"] == "Direct Debit"
+    assert f["DUE_DATE"] == "2025-06-30"

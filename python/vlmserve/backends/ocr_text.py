@@ -65,7 +65,8 @@ DATE_LABELS = [
 ]  # fmt: skip
 DUE_LABELS = [
     "due date", "payment due", "due", "due by", "pay by", "payment due date", "please pay by",
-    "date due", "payable by", "due on",
+    "date due", "payable by", "due on", "payment expected", "payment expected by",
+    "expected by", "payment required by",
 ]  # fmt: skip
 PHONE_LABELS = [
     "phone",
