@@ -440,3 +440,42 @@ def test_reads_totals_method_and_due_date_from_composed_labels(extractor):
     assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("60.00", "6.00", "66.00")
     assert f["PAYMENT_METHOD"] == "Direct Debit"
     assert f["DUE_DATE"] == "2025-06-30"
+
+
+# The issuer named only in its footer's ABN phrase, under a payment line; till rows with
+# product numbers before their descriptions.
+FOOTER_ABN_DOCKET = [
+    ((80, 60), 36, "TAX INVOICE"),
+    ((80, 140), 24, "8841 BIRDSEED 2KG"), ((700, 140), 24, "$12.00"),
+    ((80, 176), 24, "30271 SUET CAKE"), ((700, 176), 24, "$3.50"),
+    ((500, 240), 24, "TOTAL"), ((700, 240), 24, "$15.50"),
+    ((80, 320), 24, "Payment by: Cash"),
+    ((80, 380), 24, "Wren Feed Supplies - ABN: 51 824 753 556"),
+]  # fmt: skip
+# A statement's title between the bank's heading and the holder's name and address.
+TITLED_STATEMENT_HEADING = [
+    ((80, 60), 40, "Harbour Credit Union"),
+    ((80, 112), 24, "Everyday Saver statement"),
+    ((80, 146), 24, "Ada Fenwick"),
+    ((80, 180), 24, "5 Pier Street, Hobart TAS 7000"),
+    ((80, 290), 24, "Statement period 01/05/2025 - 31/05/2025"),
+    ((80, 330), 24, "BSB 633-000  Account 12345678"),
+    ((80, 400), 24, "Closing balance"), ((700, 400), 24, "$210.00"),
+]  # fmt: skip
+
+
+def test_reads_a_footer_abn_name_and_till_rows_with_product_numbers(extractor):
+    page = render(extractor.root / "footer_abn.png", FOOTER_ABN_DOCKET)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["SUPPLIER_NAME"] == "Wren Feed Supplies"
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["BIRDSEED 2KG", "SUET CAKE"]
+    assert f["PAYMENT_METHOD"] == "Cash"
+
+
+def test_the_address_under_a_statement_title_is_the_holders(extractor):
+    page = render(extractor.root / "titled_statement.png", TITLED_STATEMENT_HEADING)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["PAYER_NAME"], f["PAYER_ADDRESS"]) == (
+        "Ada Fenwick", "5 Pier Street, Hobart TAS 7000",
+    )  # fmt: skip
+    assert f["BUSINESS_ADDRESS"] is None

@@ -53,6 +53,12 @@ from vlmserve.backends.ocr_text import (
     untitled,
 )  # fmt: skip
 
+# Where an ABN's label (or the detail separator before it) starts in a phrase.
+_ABN_LABEL = re.compile(r"\s+[-–—|·•]\s+|\s*\b(?:a\.?b\.?n|australian business number)\b", re.I)
+
+# A label for a number ("Australian Business No."), not a name.
+_NUMBER_LABEL = re.compile(r"(?:\b(?:no|num|number)\.?|[#:])$", re.IGNORECASE)
+
 # Line heights of empty space that separate two blocks stacked in one column.
 _BLOCK_GAP = 1.5
 
@@ -101,7 +107,11 @@ def supplier_address(doc: Document) -> list[Segment]:
             break
         if address_like(seg.text):
             out.append(seg)
-        elif out or is_labelled(seg.text) or contact_like(seg.text):
+        # A document title ("Everyday Account Statement") ends the issuer's heading: the
+        # address under it is the addressee's.
+        elif (
+            out or is_labelled(seg.text) or contact_like(seg.text) or TITLE_PHRASE.search(seg.text)
+        ):
             break
         last_y1 = under_line.y1
     return out
@@ -114,6 +124,11 @@ def _around_abn(doc: Document) -> list[tuple[Line, Segment]]:
     for line in doc.page.lines:
         for seg in line.segments:
             if abns(seg.text):
+                # A name printed in the ABN's own phrase names it ("Acme Pty Ltd - ABN: 51
+                # 824 ..." in a footer), whatever is printed over it.
+                own = _ABN_LABEL.split(seg.text, maxsplit=1)[0].strip(" -|·•,(:")
+                if own != seg.text.strip() and plain(own) and not _NUMBER_LABEL.search(own):
+                    return [(line, Segment(_words_of(seg, own)))]
                 block = [(line, s) for s in line.segments if s.x1 <= seg.x0 or s is seg]
                 here = doc.page.above(line, seg)
                 while here and len(block) < 8 and not ends_block(here[1].text):
