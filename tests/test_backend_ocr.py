@@ -479,3 +479,20 @@ def test_the_address_under_a_statement_title_is_the_holders(extractor):
         "Ada Fenwick", "5 Pier Street, Hobart TAS 7000",
     )  # fmt: skip
     assert f["BUSINESS_ADDRESS"] is None
+
+
+# A total whose figures did not read as an amount (a bold "$57.26" read "157,26"): the
+# printed subtotal and GST still add up to it.
+UNREADABLE_TOTAL_DOCKET = [
+    *SUPPLIER_HEADING,
+    ((80, 240), 24, "Kiln-dried pine"), ((700, 240), 24, "$52.05"),
+    ((80, 300), 24, "Excl. GST"), ((700, 300), 24, "$52.05"),
+    ((80, 336), 24, "TOTAL DUE"), ((700, 336), 24, "157,26"),
+    ((80, 372), 24, "Incl. GST $5.21"),
+]  # fmt: skip
+
+
+def test_a_total_that_did_not_read_is_the_subtotal_plus_gst(extractor):
+    page = render(extractor.root / "unreadable_total.png", UNREADABLE_TOTAL_DOCKET)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("52.05", "5.21", "57.26")

@@ -123,6 +123,14 @@ def totals(page: Page) -> dict[str, str]:
     for kind in ("subtotal", "gst"):
         if kind not in out and (subs if kind == "subtotal" else gsts):
             out[kind] = (subs if kind == "subtotal" else gsts)[0][1]
+    # A total is never below its subtotal: a missing or smaller one was misread (a bold
+    # "$57.26" read as "157,26" is no amount), and the printed subtotal and GST add up to it.
+    if subs and gsts:
+        sub, gst = subs[0][0], gsts[0][0]
+        if not tots or max(t[0] for t in tots) < sub:
+            out.setdefault("subtotal", subs[0][1])
+            out.setdefault("gst", gsts[0][1])
+            out["total"] = f"{sub + gst:.2f}"
     if found["closing"]:
         out["closing"] = found["closing"][-1][1]
     return out
