@@ -398,6 +398,16 @@ PAYER_FORM = [
     ((90, 310), 24, "Name"), ((330, 310), 24, "Willa Harcourt"),
     ((90, 346), 24, "Address"), ((330, 346), 24, "27 Banksia Way, Dubbo NSW 2830"),
 ]  # fmt: skip
+# Cell labels read into their values' phrases, under a line of the page's prose that
+# starts like a label ("Supplied ..." is no "Supplier").
+PAYER_TIGHT_FORM = [
+    *SUPPLIER_HEADING,
+    ((80, 230), 24, "Supplied and fitted the joinery listed below to the plans you approved."),
+    ((80, 280), 26, "Client details"), ((800, 280), 36, "INVOICE"),
+    ((90, 330), 24, "Name"), ((330, 330), 24, "Willa Harcourt"),
+    ((90, 366), 24, "Address 27 Banksia Way"),
+    ((90, 402), 24, "Suburb = Dubbo NSW 2830"),
+]  # fmt: skip
 TITLED_RECEIPT = [
     *SUPPLIER_HEADING,
     ((80, 260), 30, "MEMBER RECEIPT"),
@@ -408,13 +418,19 @@ TITLED_RECEIPT = [
 
 @pytest.mark.parametrize(
     ("texts", "payer"),
-    [(PAYER_COLUMNS, "Willa Harcourt"), (PAYER_FORM, "Willa Harcourt"), (TITLED_RECEIPT, None)],
-    ids=["column-heading", "form-cell", "title-not-label"],
+    [
+        (PAYER_COLUMNS, "Willa Harcourt"),
+        (PAYER_FORM, "Willa Harcourt"),
+        (PAYER_TIGHT_FORM, "Willa Harcourt"),
+        (TITLED_RECEIPT, None),
+    ],
+    ids=["column-heading", "form-cell", "form-cell-label-in-value", "title-not-label"],
 )
 def test_finds_the_payer_under_a_heading_or_in_a_form_cell(extractor, texts, payer):
     page = render(extractor.root / "payer.png", texts)
     f = extractor.process_single_image(str(page))["fields"]
     assert f["PAYER_NAME"] == payer
+    assert f["SUPPLIER_NAME"] == "Saltbush Joinery"
     if payer:
         assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"
 

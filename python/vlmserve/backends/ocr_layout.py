@@ -35,6 +35,10 @@ _DASH = re.compile(r"^[-\u2010-\u2015_=~.]+$")
 _LABEL_SIMILARITY = 0.8
 
 
+# Words after a label, in its own phrase, that make it prose rather than a label.
+_PROSE_WORDS = 5
+
+
 def label_key(text: str) -> str:
     """Lower case, punctuation dropped (``#`` kept), single spaces: how labels compare.
 
@@ -239,6 +243,10 @@ class Page:
         rest = seg.tail(n)
         if rest is not None:
             yield rest, True
+            # A "label" followed by a run of prose is a word of that prose ("Supplied and
+            # fitted the ..."): it labels nothing beside or under it.
+            if len(rest.words) >= _PROSE_WORDS:
+                return
         right = [s for s in line.segments if s.x0 >= seg.x1]
         if right:
             yield right[0], False

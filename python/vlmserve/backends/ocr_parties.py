@@ -59,6 +59,12 @@ _ABN_LABEL = re.compile(r"\s+[-–—|·•]\s+|\s*\b(?:a\.?b\.?n|australian bus
 # A label for a number ("Australian Business No."), not a name.
 _NUMBER_LABEL = re.compile(r"(?:\b(?:no|num|number)\.?|[#:])$", re.IGNORECASE)
 
+# A form's address cell label read into its value's phrase ("Suburb = Perth WA 6000").
+_ADDRESS_CELL_LABEL = re.compile(
+    r"^(?:(?:postal|street|delivery)\s+)?(?:address|addr|locality|suburb|town|city)\b\W*\s*",
+    re.IGNORECASE,
+)
+
 # Line heights of empty space that separate two blocks stacked in one column.
 _BLOCK_GAP = 1.5
 
@@ -284,7 +290,8 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
         if kind == "address":
-            in_block = ", ".join(filter(None, map(address_of, block[1:])))
+            cells = [_ADDRESS_CELL_LABEL.sub("", t) for t in block[1:]]
+            in_block = ", ".join(filter(None, map(address_of, cells)))
             return in_block or _filed_under_payer(doc)
         if kind == "phone":
             return _phone_in(doc.payer_block)

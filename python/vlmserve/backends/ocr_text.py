@@ -256,4 +256,6 @@ def plain(text: str) -> bool:
         or address_like(text)
         or DATE.search(text)
         or not re.search(r"[A-Za-z]{2}", text)
+        # A name is short; a sentence of the page's prose is none.
+        or len(words) > 8
     )
