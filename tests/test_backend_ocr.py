@@ -436,7 +436,8 @@ def test_finds_the_payer_under_a_heading_or_in_a_form_cell(extractor, texts, pay
 
 
 # Totals labelled by their qualifier or owing word alone, a method after a label whose
-# last word ran into the value, a due date the page says payment is expected on.
+# last word ran into the value, a due date the page says payment is expected on, a bank
+# named under a heading that starts with a bank label.
 COMPOSED_LABELS_INVOICE = [
     *SUPPLIER_HEADING,
     ((800, 60), 36, "INVOICE"),
@@ -447,6 +448,8 @@ COMPOSED_LABELS_INVOICE = [
     ((500, 396), 24, "GST"), ((700, 396), 24, "$6.00"),
     ((500, 432), 24, "TO PAY"), ((700, 432), 24, "$66.00"),
     ((80, 500), 24, "Payment option: Direct Debit"),
+    ((80, 560), 24, "Bank details for EFT"),
+    ((80, 596), 24, "Bank: Westpac"),
 ]  # fmt: skip
 
 
@@ -456,6 +459,7 @@ def test_reads_totals_method_and_due_date_from_composed_labels(extractor):
     assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("60.00", "6.00", "66.00")
     assert f["PAYMENT_METHOD"] == "Direct Debit"
     assert f["DUE_DATE"] == "2025-06-30"
+    assert f["BANK_NAME"] == "Westpac"  # "details for EFT" heads the bank's block
 
 
 # The issuer named only in its footer's ABN phrase, under a payment line; till rows with

@@ -24,6 +24,7 @@ from vlmserve.backends.ocr_text import (
     BSB,
     BSB_LABELS,
     DATE,
+    HEADING_NOUNS,
     METHOD_LABELS,
     METHOD_WORDS,
     TITLES,
@@ -118,6 +119,8 @@ def bank_name(doc: Document) -> str | None:
         return doc.supplier_name.text
     for m in doc.values(BANK_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
         value = clip(m.value.text)
+        if (label_key(value).split() or [""])[0] in HEADING_NOUNS:
+            continue
         named = first(_KNOWN_BANK, value)
         titled = set(label_key(value).split()) & set(TITLES)
         if named or (re.search(r"[A-Za-z]{2}", value) and not titled):

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
+    HEADING_NOUNS,
     PAYER_LABELS,
     TITLE_PHRASE,
     address_like,
@@ -40,10 +41,6 @@ if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
 __all__ = ["payer_block"]
-
-# Nouns that make a payer label a block's heading ("Customer information", "Client
-# details"): the party is printed under the heading, not in it.
-_HEADING_NOUNS = {"details", "detail", "information", "info", "particulars"}
 
 
 def payer_block(doc: Document) -> list[Segment]:
@@ -78,7 +75,7 @@ def _in_phrase(seg: Segment, n: int) -> Segment | None:
     """The words after the label in its own phrase ("Bill To: Jo Li"), unless they only
     say the label heads a block ("Client details") or are punctuation ("Holder(s)")."""
     head = seg.tail(n)
-    if head is None or label_key(head.text) in _HEADING_NOUNS:
+    if head is None or label_key(head.text) in HEADING_NOUNS:
         return None
     return head if re.search(r"[A-Za-z]{2}", head.text) else None
 

@@ -109,6 +109,9 @@ CONTACT_LABELS = {
     label_key(lab)
     for lab in [*PHONE_LABELS, *EMAIL_LABELS, *ADDRESS_LABELS, *ABN_LABELS, "fax", "web"]
 }
+# Nouns that make a label a block's heading ("Customer information", "Bank details for
+# EFT"): the values are printed under the heading, not in it.
+HEADING_NOUNS = {"details", "detail", "information", "info", "particulars"}
 TITLES = {"invoice": "INVOICE", "receipt": "RECEIPT", "statement": "BANK_STATEMENT"}
 TITLE_PHRASE = re.compile(
     r"\b(?:tax\s+|sales\s+|cash\s+|payment\s+)?(?:invoice|receipt)\b"
