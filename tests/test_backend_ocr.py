@@ -447,6 +447,7 @@ COMPOSED_LABELS_INVOICE = [
     ((500, 360), 24, "Excl. GST"), ((700, 360), 24, "$60.00"),
     ((500, 396), 24, "GST"), ((700, 396), 24, "$6.00"),
     ((500, 432), 24, "TO PAY"), ((700, 432), 24, "$66.00"),
+    ((80, 464), 24, "Payment details"),
     ((80, 500), 24, "Payment option: Direct Debit"),
     ((80, 560), 24, "Bank details for EFT"),
     ((80, 596), 24, "Bank: Westpac"),

@@ -81,8 +81,9 @@ def payment_method(doc: Document) -> str | None:
     its transactions name methods, it was not paid by one)."""
     for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
         found = clip(m.value.text)
-        # "Payment expected 30/06" is a due date; the method may be labelled further on.
-        if DATE.search(found):
+        # "Payment expected 30/06" is a due date and "Payment Details" a block's heading;
+        # the method may be labelled further on.
+        if DATE.search(found) or (label_key(found).split() or [""])[0] in HEADING_NOUNS:
             continue
         if not re.search(r"\d{3}", found):
             return _method_in(found)
