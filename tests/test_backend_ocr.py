@@ -17,6 +17,7 @@ from vlmserve.backends import (
     ocr_items,
     ocr_layout,
     ocr_parties,
+    ocr_payer,
     ocr_rules,
     ocr_table,
     ocr_text,
@@ -153,7 +154,17 @@ def test_unknown_backend_settings_are_refused():
 
 @pytest.mark.parametrize(
     "module",
-    [ocr_layout, ocr_table, ocr_items, ocr_rules, ocr_text, ocr_parties, ocr_bank, ocr_image],
+    [
+        ocr_layout,
+        ocr_table,
+        ocr_items,
+        ocr_rules,
+        ocr_text,
+        ocr_parties,
+        ocr_payer,
+        ocr_bank,
+        ocr_image,
+    ],  # fmt: skip
 )
 def test_docstring_examples(module):
     assert doctest.testmod(module).failed == 0
@@ -363,3 +374,146 @@ def test_reads_light_text_on_bands_and_side_by_side_boxes_on_a_tilted_page(extra
     assert f["LINE_ITEM_DESCRIPTIONS"] == ["Oak shelving", "Hinge set"]
     totals = f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]
     assert totals == ("300.00", "30.00", "330.00")
+
+
+# The payer's label heads a column (another party's heading right of it), labels a form's
+# cells (a "Name" cell right of a heading that only says "particulars"), or is no label at
+# all ("Member Receipt" is the title of a receipt with no payer).
+SUPPLIER_HEADING = [
+    ((80, 60), 40, "Saltbush Joinery"),
+    ((80, 120), 24, "3 Kiln Road, Orange NSW 2800"),
+    ((80, 156), 24, "ABN 51 824 753 556"),
+]
+PAYER_COLUMNS = [
+    *SUPPLIER_HEADING,
+    ((800, 60), 36, "INVOICE"),
+    ((80, 260), 24, "CHARGE TO"), ((600, 260), 24, "SEND GOODS TO"),
+    ((80, 296), 24, "Willa Harcourt"), ((600, 296), 24, "Willa Harcourt"),
+    ((80, 332), 24, "27 Banksia Way, Dubbo NSW 2830"),
+    ((600, 332), 24, "27 Banksia Way, Dubbo NSW 2830"),
+]  # fmt: skip
+PAYER_FORM = [
+    *SUPPLIER_HEADING,
+    ((80, 260), 26, "Customer particulars"), ((800, 260), 36, "INVOICE"),
+    ((90, 310), 24, "Name"), ((330, 310), 24, "Willa Harcourt"),
+    ((90, 346), 24, "Address"), ((330, 346), 24, "27 Banksia Way, Dubbo NSW 2830"),
+]  # fmt: skip
+# Cell labels read into their values' phrases, under a line of the page's prose that
+# starts like a label ("Supplied ..." is no "Supplier").
+PAYER_TIGHT_FORM = [
+    *SUPPLIER_HEADING,
+    ((80, 230), 24, "Supplied and fitted the joinery listed below to the plans you approved."),
+    ((80, 280), 26, "Client details"), ((800, 280), 36, "INVOICE"),
+    ((90, 330), 24, "Name"), ((330, 330), 24, "Willa Harcourt"),
+    ((90, 366), 24, "Address 27 Banksia Way"),
+    ((90, 402), 24, "Suburb = Dubbo NSW 2830"),
+]  # fmt: skip
+TITLED_RECEIPT = [
+    *SUPPLIER_HEADING,
+    ((80, 260), 30, "MEMBER RECEIPT"),
+    ((80, 310), 24, "Dowel pack"), ((600, 310), 24, "$6.50"),
+    ((80, 346), 24, "TOTAL"), ((600, 346), 24, "$6.50"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("texts", "payer"),
+    [
+        (PAYER_COLUMNS, "Willa Harcourt"),
+        (PAYER_FORM, "Willa Harcourt"),
+        (PAYER_TIGHT_FORM, "Willa Harcourt"),
+        (TITLED_RECEIPT, None),
+    ],
+    ids=["column-heading", "form-cell", "form-cell-label-in-value", "title-not-label"],
+)
+def test_finds_the_payer_under_a_heading_or_in_a_form_cell(extractor, texts, payer):
+    page = render(extractor.root / "payer.png", texts)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["PAYER_NAME"] == payer
+    assert f["SUPPLIER_NAME"] == "Saltbush Joinery"
+    if payer:
+        assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"
+
+
+# Totals labelled by their qualifier or owing word alone, a method after a label whose
+# last word ran into the value, a due date the page says payment is expected on, a bank
+# named under a heading that starts with a bank label.
+COMPOSED_LABELS_INVOICE = [
+    *SUPPLIER_HEADING,
+    ((800, 60), 36, "INVOICE"),
+    ((800, 120), 24, "Payment expected 30/06/2025"),
+    ((80, 260), 24, "Sanding discs"), ((700, 260), 24, "$40.00"),
+    ((80, 296), 24, "Wood glue"), ((700, 296), 24, "$20.00"),
+    ((500, 360), 24, "Excl. GST"), ((700, 360), 24, "$60.00"),
+    ((500, 396), 24, "GST"), ((700, 396), 24, "$6.00"),
+    ((500, 432), 24, "TO PAY"), ((700, 432), 24, "$66.00"),
+    ((80, 464), 24, "Payment details"),
+    ((80, 500), 24, "Payment option: Direct Debit"),
+    ((80, 560), 24, "Bank details for EFT"),
+    ((80, 596), 24, "Bank: Westpac"),
+]  # fmt: skip
+
+
+def test_reads_totals_method_and_due_date_from_composed_labels(extractor):
+    page = render(extractor.root / "composed.png", COMPOSED_LABELS_INVOICE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("60.00", "6.00", "66.00")
+    assert f["PAYMENT_METHOD"] == "Direct Debit"
+    assert f["DUE_DATE"] == "2025-06-30"
+    assert f["BANK_NAME"] == "Westpac"  # "details for EFT" heads the bank's block
+
+
+# The issuer named only in its footer's ABN phrase, under a payment line; till rows with
+# product numbers before their descriptions.
+FOOTER_ABN_DOCKET = [
+    ((80, 60), 36, "TAX INVOICE"),
+    ((80, 140), 24, "8841 BIRDSEED 2KG"), ((700, 140), 24, "$12.00"),
+    ((80, 176), 24, "30271 SUET CAKE"), ((700, 176), 24, "$3.50"),
+    ((500, 240), 24, "TOTAL"), ((700, 240), 24, "$15.50"),
+    ((80, 320), 24, "Payment by: Cash"),
+    ((80, 380), 24, "Wren Feed Supplies - ABN: 51 824 753 556"),
+]  # fmt: skip
+# A statement's title between the bank's heading and the holder's name and address.
+TITLED_STATEMENT_HEADING = [
+    ((80, 60), 40, "Harbour Credit Union"),
+    ((80, 112), 24, "Everyday Saver statement"),
+    ((80, 146), 24, "Ada Fenwick"),
+    ((80, 180), 24, "5 Pier Street, Hobart TAS 7000"),
+    ((80, 290), 24, "Statement period 01/05/2025 - 31/05/2025"),
+    ((80, 330), 24, "BSB 633-000  Account 12345678"),
+    ((80, 400), 24, "Closing balance"), ((700, 400), 24, "$210.00"),
+]  # fmt: skip
+
+
+def test_reads_a_footer_abn_name_and_till_rows_with_product_numbers(extractor):
+    page = render(extractor.root / "footer_abn.png", FOOTER_ABN_DOCKET)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["SUPPLIER_NAME"] == "Wren Feed Supplies"
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["BIRDSEED 2KG", "SUET CAKE"]
+    assert f["PAYMENT_METHOD"] == "Cash"
+
+
+def test_the_address_under_a_statement_title_is_the_holders(extractor):
+    page = render(extractor.root / "titled_statement.png", TITLED_STATEMENT_HEADING)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["PAYER_NAME"], f["PAYER_ADDRESS"]) == (
+        "Ada Fenwick", "5 Pier Street, Hobart TAS 7000",
+    )  # fmt: skip
+    assert f["BUSINESS_ADDRESS"] is None
+
+
+# A total whose figures did not read as an amount (a bold "$57.26" read "157,26"): the
+# printed subtotal and GST still add up to it.
+UNREADABLE_TOTAL_DOCKET = [
+    *SUPPLIER_HEADING,
+    ((80, 240), 24, "Kiln-dried pine"), ((700, 240), 24, "$52.05"),
+    ((80, 300), 24, "Excl. GST"), ((700, 300), 24, "$52.05"),
+    ((80, 336), 24, "TOTAL DUE"), ((700, 336), 24, "157,26"),
+    ((80, 372), 24, "Incl. GST $5.21"),
+]  # fmt: skip
+
+
+def test_a_total_that_did_not_read_is_the_subtotal_plus_gst(extractor):
+    page = render(extractor.root / "unreadable_total.png", UNREADABLE_TOTAL_DOCKET)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("52.05", "5.21", "57.26")

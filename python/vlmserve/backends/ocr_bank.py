@@ -24,6 +24,7 @@ from vlmserve.backends.ocr_text import (
     BSB,
     BSB_LABELS,
     DATE,
+    HEADING_NOUNS,
     METHOD_LABELS,
     METHOD_WORDS,
     TITLES,
@@ -80,13 +81,35 @@ def payment_method(doc: Document) -> str | None:
     its transactions name methods, it was not paid by one)."""
     for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
         found = clip(m.value.text)
-        if not DATE.search(found) and not re.search(r"\d{3}", found):
-            return found
+        # "Payment expected 30/06" is a due date and "Payment Details" a block's heading;
+        # the method may be labelled further on.
+        if DATE.search(found) or (label_key(found).split() or [""])[0] in HEADING_NOUNS:
+            continue
+        if not re.search(r"\d{3}", found):
+            return _method_in(found)
         break
     if doc.kind == "BANK_STATEMENT":
         return None
     text = " " + " ".join(label_key(line.text) for line in doc.plain_lines()) + " "
     return next((word for word in METHOD_WORDS if f" {word} " in text), None)
+
+
+# Longest first: "Bank Transfer" before "Bank", "Credit Card" before "Card".
+_METHOD = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, METHOD_WORDS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _method_in(value: str) -> str:
+    """The method a labelled value names, as printed: the rest of a label run into it
+    ("Pay type: EFTPOS", "Payment by: Bank Transfer  Pay into: ...") is not the method.
+
+    >>> _method_in("type: EFTPOS"), _method_in("option: Money order")
+    ('EFTPOS', 'Money order')
+    """
+    named = _METHOD.search(value)
+    return named.group(0) if named else re.sub(r"^\w+:\s*", "", value)
 
 
 def bank_name(doc: Document) -> str | None:
@@ -97,6 +120,8 @@ def bank_name(doc: Document) -> str | None:
         return doc.supplier_name.text
     for m in doc.values(BANK_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
         value = clip(m.value.text)
+        if (label_key(value).split() or [""])[0] in HEADING_NOUNS:
+            continue
         named = first(_KNOWN_BANK, value)
         titled = set(label_key(value).split()) & set(TITLES)
         if named or (re.search(r"[A-Za-z]{2}", value) and not titled):

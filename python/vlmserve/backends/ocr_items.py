@@ -52,8 +52,10 @@ _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 _LEADING_QTY = re.compile(
     r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
 )
-# An item code run into the description by OCR, with the rule between them: "X297 = Call".
-_LEADING_CODE = re.compile(r"^[A-Z]{1,3}\d{2,}\W*\s+(?:[=_—–|-]+\s+)?(?=[A-Za-z])")
+# An item code before the description, with the rule OCR read between them: "X297 = Call",
+# or a till's product number ("7062 CHEDDAR 500G": four digits or more are never a row's
+# quantity).
+_LEADING_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{2,}|\d{4,})\W*\s+(?:[=_—–|-]+\s+)?(?=[A-Za-z])")
 # A quantity and price run into the description by OCR: "Sunscreen 200ml 1 @ 15.59".
 _TRAILING_PRICE = re.compile(
     r"(?:\s*@|\s+(?:\d+(?:\.\d+)?\s*)?[x×@])\s*\$?\d[\d,]*\.\d{2}$", re.IGNORECASE

@@ -35,6 +35,10 @@ _DASH = re.compile(r"^[-\u2010-\u2015_=~.]+$")
 _LABEL_SIMILARITY = 0.8
 
 
+# Words after a label, in its own phrase, that make it prose rather than a label.
+_PROSE_WORDS = 5
+
+
 def label_key(text: str) -> str:
     """Lower case, punctuation dropped (``#`` kept), single spaces: how labels compare.
 
@@ -115,7 +119,8 @@ class Segment:
     def tail(self, n_words: int) -> Segment | None:
         """The phrase without its first ``n_words`` words (None if nothing is left)."""
         rest = self.words[n_words:]
-        if rest and rest[0].text.strip(":-") == "":
+        # OCR reads a form's leader or dash as a word of its own ("Name _ Jo", "Suburb —").
+        if rest and not any(c.isalnum() for c in rest[0].text):
             rest = rest[1:]
         return Segment(rest) if rest else None
 
@@ -238,6 +243,10 @@ class Page:
         rest = seg.tail(n)
         if rest is not None:
             yield rest, True
+            # A "label" followed by a run of prose is a word of that prose ("Supplied and
+            # fitted the ..."): it labels nothing beside or under it.
+            if len(rest.words) >= _PROSE_WORDS:
+                return
         right = [s for s in line.segments if s.x0 >= seg.x1]
         if right:
             yield right[0], False

@@ -34,7 +34,6 @@ from vlmserve.backends.ocr_text import (
     ADDRESS_LABELS,
     DATE,
     EMAIL,
-    PAYER_LABELS,
     PHONE,
     PHONE_LABELS,
     STATE_POSTCODE,
@@ -50,10 +49,21 @@ from vlmserve.backends.ocr_text import (
     first,
     is_labelled,
     plain,
-    starts_with_label,
     unlabel,
     untitled,
 )  # fmt: skip
+
+# Where an ABN's label (or the detail separator before it) starts in a phrase.
+_ABN_LABEL = re.compile(r"\s+[-–—|·•]\s+|\s*\b(?:a\.?b\.?n|australian business number)\b", re.I)
+
+# A label for a number ("Australian Business No."), not a name.
+_NUMBER_LABEL = re.compile(r"(?:\b(?:no|num|number)\.?|[#:])$", re.IGNORECASE)
+
+# A form's address cell label read into its value's phrase ("Suburb = Perth WA 6000").
+_ADDRESS_CELL_LABEL = re.compile(
+    r"^(?:(?:postal|street|delivery)\s+)?(?:address|addr|locality|suburb|town|city)\b\W*\s*",
+    re.IGNORECASE,
+)
 
 # Line heights of empty space that separate two blocks stacked in one column.
 _BLOCK_GAP = 1.5
@@ -62,60 +72,9 @@ if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
 __all__ = [
-    "business_abn", "business_address", "business_phone", "payer_block", "payer_email",
+    "business_abn", "business_address", "business_phone", "payer_email",
     "payer_part", "supplier_address", "supplier_name", "website",
 ]  # fmt: skip
-
-
-def payer_block(doc: Document) -> list[Segment]:
-    """The payer's block: labelled ("Bill To" and the like), else a name over an address
-    that is not the supplier's."""
-    return _labelled_payer(doc) or _unlabelled_payer(doc)
-
-
-def _labelled_payer(doc: Document) -> list[Segment]:
-    """The phrase after "Bill To" (or like) and those stacked under it."""
-    for _, line, seg, n in doc.page.find_labels(PAYER_LABELS):
-        head = seg.tail(n)
-        right = [s for s in line.segments if s.x0 >= seg.x1][:1]
-        start = head or (right[0] if right and not starts_with_label(right[0].text) else None)
-        anchor = start or seg
-        block = [start] if start else []
-        for below_line, below in doc.page.under(line, anchor, limit=6):
-            # The block ends where another field's label starts a phrase in its column
-            # or left of it (a label further right belongs to another block).
-            if any(ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
-                break
-            block.append(below)
-        # "Account Name: <the supplier>" is where to pay, not who pays.
-        if block and not _is_supplier(doc, block[0]):
-            return block
-    return []
-
-
-def _is_supplier(doc: Document, seg: Segment) -> bool:
-    name = doc.supplier_name
-    return name is not None and label_key(unlabel(seg.text)) == label_key(name.text)
-
-
-def _unlabelled_payer(doc: Document) -> list[Segment]:
-    """A name over an address that is not the supplier's: a window-envelope block."""
-    taken = {id(s) for s in doc.supplier_address}
-    supplier = label_key(doc.supplier_name.text) if doc.supplier_name else None
-    for line in doc.plain_lines():
-        for seg in line.segments:
-            if id(seg) in taken or not address_like(seg.text):
-                continue
-            over = doc.page.above(line, seg)
-            if over is None or not plain(over[1].text) or label_key(over[1].text) == supplier:
-                continue
-            rest = []
-            for _, s in doc.page.under(line, seg, limit=4):
-                if not (address_like(s.text) or contact_like(s.text)) or ends_block(s.text):
-                    break
-                rest.append(s)
-            return [over[1], seg, *rest]
-    return []
 
 
 def supplier_name(doc: Document) -> Segment | None:
@@ -154,7 +113,11 @@ def supplier_address(doc: Document) -> list[Segment]:
             break
         if address_like(seg.text):
             out.append(seg)
-        elif out or is_labelled(seg.text) or contact_like(seg.text):
+        # A document title ("Everyday Account Statement") ends the issuer's heading: the
+        # address under it is the addressee's.
+        elif (
+            out or is_labelled(seg.text) or contact_like(seg.text) or TITLE_PHRASE.search(seg.text)
+        ):
             break
         last_y1 = under_line.y1
     return out
@@ -167,6 +130,11 @@ def _around_abn(doc: Document) -> list[tuple[Line, Segment]]:
     for line in doc.page.lines:
         for seg in line.segments:
             if abns(seg.text):
+                # A name printed in the ABN's own phrase names it ("Acme Pty Ltd - ABN: 51
+                # 824 ..." in a footer), whatever is printed over it.
+                own = _ABN_LABEL.split(seg.text, maxsplit=1)[0].strip(" -|·•,(:")
+                if own != seg.text.strip() and plain(own) and not _NUMBER_LABEL.search(own):
+                    return [(line, Segment(_words_of(seg, own)))]
                 block = [(line, s) for s in line.segments if s.x1 <= seg.x0 or s is seg]
                 here = doc.page.above(line, seg)
                 while here and len(block) < 8 and not ends_block(here[1].text):
@@ -316,12 +284,14 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
     """A part of the payer block: its name (first plain line), address, phone or email."""
 
     def rule(doc: Document) -> str | None:
-        block = [clip(unlabel(s.text)) for s in doc.payer_block]
+        # A form's leader or dash read as text is no part of the value ("_ Jo Li").
+        block = [re.sub(r"^[\W_]+", "", clip(unlabel(s.text))) for s in doc.payer_block]
         if kind == "name":
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
         if kind == "address":
-            in_block = ", ".join(filter(None, map(address_of, block[1:])))
+            cells = [_ADDRESS_CELL_LABEL.sub("", t) for t in block[1:]]
+            in_block = ", ".join(filter(None, map(address_of, cells)))
             return in_block or _filed_under_payer(doc)
         if kind == "phone":
             return _phone_in(doc.payer_block)

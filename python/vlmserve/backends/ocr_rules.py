@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from vlmserve.backends import ocr_bank, ocr_parties
+from vlmserve.backends import ocr_bank, ocr_parties, ocr_payer
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total, totals
@@ -49,7 +49,7 @@ class Document:
 
     @cached_property
     def payer_block(self) -> list[Segment]:
-        return ocr_parties.payer_block(self)
+        return ocr_payer.payer_block(self)
 
     @cached_property
     def payer_lines(self) -> set[int]:

@@ -24,7 +24,9 @@ MONEY = re.compile(
 )
 
 # Labels are composed the way printers compose them: a sum word with a GST qualifier is a
-# subtotal ("Amount excl. GST"), any "<word> Total" or "<sum> due/payable" is the total.
+# subtotal ("Amount excl. GST"), and so is the qualifier alone on a totals line ("Excl.
+# GST"); any "<word> Total/Amount", "<sum> due/payable" or the owing word alone ("To pay")
+# is the total.
 _SUMS = ("total", "amount", "subtotal", "sub total", "net total", "net amount", "sum")
 _EXCLUDING = ("ex", "excl", "exc", "excluding", "before", "pre", "exclusive of", "net of", "less")
 _TOTAL_OF = ("sale", "order", "receipt", "invoice", "grand", "final", "bill", "job", "purchase")
@@ -34,6 +36,7 @@ TOTAL_LABELS = {
     "subtotal": [
         "subtotal", "sub total", "net total", "net amount", "total before gst",
         *(f"{s} {e} {t}" for s in _SUMS for e in _EXCLUDING for t in ("gst", "tax")),
+        *(f"{e} {t}" for e in _EXCLUDING if e not in ("less", "net of") for t in ("gst", "tax")),
     ],
     "gst": [
         "gst", "gst 10%", "gst 10", "tax", "gst amount", "total gst", "gst included",
@@ -43,7 +46,8 @@ TOTAL_LABELS = {
     "total": [
         "total", "total amount", "total inc gst", "total incl gst", "total aud",
         "amount paid", "total paid", "total including gst", "total inclusive of gst",
-        *(f"{w} total" for w in _TOTAL_OF),
+        *(f"{w} {s}" for w in _TOTAL_OF for s in ("total", "amount")),
+        "to pay", "total to pay", "amount to pay",
         *(f"{s} {o}" for s in ("total", "amount", "balance") for o in _OWED),
     ],
     "closing": [
@@ -119,6 +123,14 @@ def totals(page: Page) -> dict[str, str]:
     for kind in ("subtotal", "gst"):
         if kind not in out and (subs if kind == "subtotal" else gsts):
             out[kind] = (subs if kind == "subtotal" else gsts)[0][1]
+    # A total is never below its subtotal: a missing or smaller one was misread (a bold
+    # "$57.26" read as "157,26" is no amount), and the printed subtotal and GST add up to it.
+    if subs and gsts:
+        sub, gst = subs[0][0], gsts[0][0]
+        if not tots or max(t[0] for t in tots) < sub:
+            out.setdefault("subtotal", subs[0][1])
+            out.setdefault("gst", gsts[0][1])
+            out["total"] = f"{sub + gst:.2f}"
     if found["closing"]:
         out["closing"] = found["closing"][-1][1]
     return out

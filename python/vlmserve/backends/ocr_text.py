@@ -45,6 +45,7 @@ PAYER_LABELS = [
     "bill to", "billed to", "invoice to", "invoiced to", "customer", "customer name",
     "client", "client name", "sold to", "account holder", "account name", "charge to",
     "to", "attention", "attn", "payer", "prepared for", "issued to", "statement for",
+    "held by", "member", "name", "full name",
 ]  # fmt: skip
 SUPPLIER_LABELS = ["from", "supplier", "seller", "vendor", "issued by", "business name"]
 NUMBER_LABELS = [
@@ -64,7 +65,8 @@ DATE_LABELS = [
 ]  # fmt: skip
 DUE_LABELS = [
     "due date", "payment due", "due", "due by", "pay by", "payment due date", "please pay by",
-    "date due", "payable by", "due on",
+    "date due", "payable by", "due on", "payment expected", "payment expected by",
+    "expected by", "payment required by",
 ]  # fmt: skip
 PHONE_LABELS = [
     "phone",
@@ -107,6 +109,9 @@ CONTACT_LABELS = {
     label_key(lab)
     for lab in [*PHONE_LABELS, *EMAIL_LABELS, *ADDRESS_LABELS, *ABN_LABELS, "fax", "web"]
 }
+# Nouns that make a label a block's heading ("Customer information", "Bank details for
+# EFT"): the values are printed under the heading, not in it.
+HEADING_NOUNS = {"details", "detail", "information", "info", "particulars"}
 TITLES = {"invoice": "INVOICE", "receipt": "RECEIPT", "statement": "BANK_STATEMENT"}
 TITLE_PHRASE = re.compile(
     r"\b(?:tax\s+|sales\s+|cash\s+|payment\s+)?(?:invoice|receipt)\b"
@@ -254,4 +259,6 @@ def plain(text: str) -> bool:
         or address_like(text)
         or DATE.search(text)
         or not re.search(r"[A-Za-z]{2}", text)
+        # A name is short; a sentence of the page's prose is none.
+        or len(words) > 8
     )
