@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from conftest import encode, random_image
-from vlmserve.backends import Backend, Extractor, Prepared, get_backend, loader_from
+from vlmserve.backends import (
+    Backend,
+    Extractor,
+    Prepared,
+    get_backend,
+    loader_from,
+    schema_from,
+)
 from vlmserve.errors import InvalidArgumentError, VlmServeError
 
 
@@ -26,6 +33,7 @@ class ShapeBackend(Backend):
 
     def load(self, config):
         self.loader = loader_from(config)
+        self.schema = schema_from(config)
         self.oom_above = config.get("oom_above")
         self.batches: list[int] = []
         self.lock = threading.Lock()
@@ -107,6 +115,14 @@ def test_single_image_and_names_must_match():
         assert (rec["document"], rec["fields"]["TOTAL_AMOUNT"]) == ("zeros", "40.00")
         with pytest.raises(ValueError, match="names"):
             ex.process_image_batch([png(5, 5)], names=["a", "b"])
+
+
+def test_records_follow_the_schema_the_backend_was_given():
+    schema = '{"fields": [{"name": "TOTAL_AMOUNT", "kind": "money"}]}'
+    with Extractor(shape_backend(schema=schema)) as ex:
+        rec = ex.process_single_image(png(30, 200))
+    assert rec["fields"] == {"TOTAL_AMOUNT": "30.00"}
+    assert rec["quality"]["fields_total"] == 1
 
 
 def test_unknown_backend_names_the_choices():

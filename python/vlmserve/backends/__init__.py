@@ -14,7 +14,14 @@ import importlib
 from collections.abc import Mapping
 from typing import Any
 
-from vlmserve.backends.base import Backend, Extractor, Prepared, document_name, loader_from
+from vlmserve.backends.base import (
+    Backend,
+    Extractor,
+    Prepared,
+    document_name,
+    loader_from,
+    schema_from,
+)
 from vlmserve.errors import InvalidArgumentError
 
 __all__ = [
@@ -25,6 +32,7 @@ __all__ = [
     "document_name",
     "get_backend",
     "loader_from",
+    "schema_from",
 ]
 
 BACKENDS: dict[str, str] = {

@@ -26,7 +26,15 @@ from vlmserve.batching import Batcher
 from vlmserve.preprocess import ImageLike, ImageLoader
 from vlmserve.resilience import ResilientGenerator
 
-__all__ = ["LOADER_KEYS", "Backend", "Extractor", "Prepared", "document_name", "loader_from"]
+__all__ = [
+    "LOADER_KEYS",
+    "Backend",
+    "Extractor",
+    "Prepared",
+    "document_name",
+    "loader_from",
+    "schema_from",
+]
 
 LOADER_KEYS = (
     "allowed_roots",
@@ -46,6 +54,14 @@ def loader_from(config: Mapping[str, Any]) -> ImageLoader:
     return ImageLoader(**{k: config[k] for k in LOADER_KEYS if k in config})
 
 
+def schema_from(config: Mapping[str, Any]) -> extract.Schema:
+    """The schema a backend config names (``schema``: a JSON file's path or JSON text),
+    else the default 25 fields. The backend asks for these fields and the
+    :class:`Extractor` parses its answers with the same schema."""
+    schema = config.get("schema")
+    return extract.Schema.default() if schema is None else extract.Schema.from_json(schema)
+
+
 @dataclass
 class Prepared:
     """One image made ready for a backend's ``generate``: its model input and cost."""
@@ -61,10 +77,12 @@ class Backend:
     Subclasses set :attr:`name` and implement :meth:`load`, :meth:`prepare` and
     :meth:`generate`. :meth:`cost` defaults to the prepared item's cost. The optional OOM
     ladder hooks are :meth:`shrink`, :meth:`reload` and :meth:`cpu_generate`; a backend
-    that has none leaves them ``None``.
+    that has none leaves them ``None``. A backend that reads the ``schema`` config key
+    (:func:`schema_from`) sets :attr:`schema`, and its answers are parsed with it.
     """
 
     name: ClassVar[str] = ""
+    schema: extract.Schema | None = None
     shrink: Callable[[dict[str, Any]], Mapping[str, Any] | None] | None = None
     reload: Callable[[], None] | None = None
     cpu_generate: Callable[..., Sequence[Any]] | None = None
@@ -115,7 +133,8 @@ class Extractor:
 
     Args:
         backend: a loaded backend.
-        schema: the fields to extract (default: the 25-field schema).
+        schema: the fields to parse from the answers (default: the backend's
+            :attr:`Backend.schema`, else the 25-field schema).
         max_batch_size: most documents per ``generate`` call.
         max_batch_cost: cost budget per call (``None``: none); the OOM ladder lowers it
             when it learns a smaller safe cost.
@@ -136,7 +155,9 @@ class Extractor:
         max_delay_ms: float = 5.0,
     ) -> None:
         self.backend = backend
-        self.schema = schema or extract.Schema.default()
+        if schema is None:
+            schema = backend.schema if backend.schema is not None else extract.Schema.default()
+        self.schema = schema
         self.batcher: Batcher[Prepared, _Outcome] = Batcher(
             self._run_batch,
             max_batch_size=max_batch_size,

@@ -21,6 +21,8 @@ Config keys (besides :data:`~vlmserve.backends.base.LOADER_KEYS`):
     the floor ``shrink`` halves ``max_new_tokens`` down to (default 256).
 ``max_tiles``
     the most image tiles per document (``shrink`` halves it too, for InternVL3).
+``schema``
+    the fields to ask for: a schema JSON file or text (default: the 25 fields).
 
 >>> from vlmserve.backends import Extractor, get_backend
 >>> backend = get_backend("internvl3", {"model_path": "/models/InternVL3-8B-hf"})  # doctest: +SKIP
@@ -41,8 +43,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from vlmserve import cuda, extract
-from vlmserve.backends.base import LOADER_KEYS, Backend, Prepared, loader_from
+from vlmserve import cuda
+from vlmserve.backends.base import LOADER_KEYS, Backend, Prepared, loader_from, schema_from
 from vlmserve.errors import InvalidArgumentError
 
 try:
@@ -69,7 +71,7 @@ DTYPES = ("bfloat16", "float16", "float32")
 """The model dtypes a config may ask for."""
 
 CONFIG_KEYS = frozenset(
-    {"model_path", "device", "dtype", "max_new_tokens", "oom_min_new_tokens", "max_tiles"}
+    {"model_path", "device", "dtype", "max_new_tokens", "oom_min_new_tokens", "max_tiles", "schema"}
 ) | frozenset(LOADER_KEYS)
 
 
@@ -203,7 +205,8 @@ class TransformersBackend(Backend):
         if self.tokenizer.pad_token is None:  # padding a batch needs one; it is masked out
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self.model = self._load_model()
-        self.prompt = extract.Schema.default().prompt()
+        self.schema = schema_from(config)
+        self.prompt = self.schema.prompt()
         self.preprocessor = self._preprocessor(config, loader_from(config))
 
     def _load_model(self) -> Any:

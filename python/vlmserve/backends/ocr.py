@@ -30,8 +30,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from vlmserve import extract
-from vlmserve.backends.base import Backend, Prepared, loader_from
+from vlmserve.backends.base import Backend, Prepared, loader_from, schema_from
 from vlmserve.backends.ocr_image import text_blocks, without_rules
 from vlmserve.backends.ocr_layout import Page, Word
 from vlmserve.backends.ocr_rules import answer
@@ -167,10 +166,7 @@ class OcrBackend(Backend):
         if threads < 1:
             raise InvalidArgumentError(f"threads must be >= 1, got {threads}")
         self.pool = ThreadPoolExecutor(threads, thread_name_prefix="vlmserve-ocr")
-        schema = config.get("schema")
-        self.schema = (
-            extract.Schema.default() if schema is None else extract.Schema.from_json(schema)
-        )
+        self.schema = schema_from(config)
 
     def prepare(self, images: Sequence[Any]) -> list[Prepared | BaseException]:
         out: list[Prepared | BaseException] = []

@@ -41,14 +41,13 @@ def extract_command(paths, backend, out, batch_size, config_items, schema) -> No
     if schema is not None:
         config.setdefault("schema", str(schema))
     try:
-        model = get_backend(backend, config)
-        fields = extraction.Schema.from_json(config["schema"]) if "schema" in config else None
+        model = get_backend(backend, config)  # it reads the schema; the Extractor uses it
     except VlmServeError as err:
         raise click.UsageError(str(err)) from err
 
     failed, start = 0, time.perf_counter()
     with (
-        Extractor(model, schema=fields, max_batch_size=batch_size) as extractor,
+        Extractor(model, max_batch_size=batch_size) as extractor,
         out.open("w", encoding="utf-8") as sink,
         tqdm(total=len(files), unit="doc", disable=None, file=sys.stderr) as bar,
     ):

@@ -87,10 +87,12 @@ class ExtractionHandler:
     def initialize(self, context: Any) -> None:
         """Builds the backend and the Extractor from the model-config ``handler`` section."""
         settings = HandlerSettings.from_mapping((context.model_yaml_config or {}).get("handler"))
-        backend = get_backend(settings.backend, settings.backend_config)
+        config = dict(settings.backend_config)
+        if settings.schema:  # the backend asks for these fields; the Extractor parses them
+            config["schema"] = settings.schema
+        backend = get_backend(settings.backend, config)
         self.extractor = Extractor(
             backend,
-            schema=extract.Schema.from_json(settings.schema) if settings.schema else None,
             max_batch_size=settings.max_batch_size,
             max_batch_cost=settings.max_batch_cost,
         )
@@ -118,9 +120,9 @@ class ExtractionHandler:
         context.set_response_content_type(idx, "application/json")
         if isinstance(request, BaseException):
             assert self.extractor is not None
-            model = self.extractor.backend.name
+            name, model = _request_name(context, idx), self.extractor.backend.name
             context.set_response_status(*http_status(request), idx=idx)
-            return extract.record(_request_name(context, idx), model=model, error=request)
+            return extract.record(name, model=model, schema=self.extractor.schema, error=request)
         out = [next(records) for _ in request.images]
         failed = [r["error"]["type"] for r in out if r["error"]]
         if failed:
