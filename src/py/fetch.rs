@@ -49,11 +49,12 @@ impl PyInferenceClient {
             backoff: seconds(backoff_s, "backoff_s")?,
             token,
         };
-        Ok(PyInferenceClient(Client::new(config, schema.0.clone())?))
+        let client = Error::catch_panic(|| Client::new(config, schema.0.clone()))?;
+        Ok(PyInferenceClient(client))
     }
 
     fn ping(&self, py: Python<'_>) -> PyResult<bool> {
-        Ok(py.detach(|| self.0.ping())?)
+        Ok(py.detach(|| Error::catch_panic(|| self.0.ping()))?)
     }
 
     /// Sends `paths`, appending records to `out`; the summary.
@@ -66,7 +67,7 @@ impl PyInferenceClient {
         resume: bool,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<SummaryTuple> {
-        let run = py.detach(|| self.0.run_to(paths, &out, resume))?;
+        let run = py.detach(|| Error::catch_panic(|| self.0.run_to(paths, &out, resume)))?;
         let (_, s) = wait(py, run, progress.as_ref())?;
         Ok((s.total, s.done, s.skipped, s.failed, s.seconds))
     }
@@ -79,7 +80,8 @@ impl PyInferenceClient {
         paths: Vec<String>,
         progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
-        let (records, _) = wait(py, self.0.infer(paths), progress.as_ref())?;
+        let run = Error::catch_panic(|| Ok(self.0.infer(paths)))?;
+        let (records, _) = wait(py, run, progress.as_ref())?;
         Ok(serde_json::Value::Array(records.into_records()).to_string())
     }
 }
