@@ -80,6 +80,29 @@ def test_records_follow_their_inputs():
     assert {"generate", "total"} <= records[0]["timing_ms"].keys()
 
 
+def test_records_name_documents_the_way_the_core_reads_them(tmp_path):
+    """Without names: a path as given, a data URL's media type, ``item-<i>`` for bytes,
+    arrays and base64 (long base64 is image data, not a file name)."""
+    import base64
+
+    data = png(30, 200)
+    path = tmp_path / "page.png"
+    path.write_bytes(data)
+    b64 = base64.b64encode(data).decode()
+    inputs = [str(path), path, f"data:image/png;base64,{b64}", b64, data, random_image(8, 8)]
+    with Extractor(shape_backend(allowed_roots=[str(tmp_path)])) as ex:
+        records = ex.process_image_batch(inputs)
+    assert [r["document"] for r in records] == [
+        str(path),
+        str(path),
+        "data:image/png",
+        "item-3",
+        "item-4",
+        "item-5",
+    ]
+    assert all(r["error"] is None for r in records)
+
+
 def test_a_bad_image_fails_alone(tmp_path):
     outside = tmp_path / "x.png"
     outside.write_bytes(png(10, 10))

@@ -63,6 +63,18 @@ impl ImageSource {
         }
         ImageSource::Path(PathBuf::from(s))
     }
+
+    /// What kind of source this is, as one word (`bytes`, `base64`, `data_url`, `path`,
+    /// `url`): how callers name a record without re-implementing [`ImageSource::guess`].
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ImageSource::Bytes(_) => "bytes",
+            ImageSource::Base64(_) => "base64",
+            ImageSource::DataUrl(_) => "data_url",
+            ImageSource::Path(_) => "path",
+            ImageSource::Url(_) => "url",
+        }
+    }
 }
 
 /// `scheme://` at the start, with a scheme of two or more characters (so `C://x` stays a path).
@@ -181,6 +193,10 @@ mod tests {
         assert_eq!(g("dir/a://b.png"), S::Path("dir/a://b.png".into()));
         // Short base64 is a path (a file called "AAAA" is plausible); long base64 is base64.
         assert!(matches!(g("AAAA"), S::Path(_)));
+        assert_eq!(g("AAAA").kind(), "path");
+        assert_eq!(g("data:image/png;base64,AAAA").kind(), "data_url");
+        assert_eq!(g("https://h/a.png").kind(), "url");
+        assert_eq!(g(&b64(300)).kind(), "base64");
         let long = b64(300);
         assert!(long.contains('/'), "standard base64 with '/'");
         assert!(matches!(g(&long), S::Base64(_)));

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use crate::error::Error;
 use crate::image::decode::{AlphaMode, DecodeOptions, DEFAULT_MAX_PIXELS};
 use crate::image::load::Loader;
-use crate::image::source::SourcePolicy;
+use crate::image::source::{ImageSource, SourcePolicy};
 use crate::py::inputs::hold;
 
 /// Where images may come from and how they are decoded (see `vlmserve.ImageLoader`).
@@ -101,4 +101,10 @@ impl PyImageLoader {
             p.allowed_roots, p.allow_urls, p.allowed_hosts, p.allow_private_networks, self.loader.decode.max_pixels
         )
     }
+}
+
+/// How the core reads a string input: `"path"`, `"url"`, `"base64"` or `"data_url"`.
+#[pyfunction]
+pub fn source_kind(text: &str) -> PyResult<&'static str> {
+    Ok(Error::catch_panic(|| Ok(ImageSource::guess(text).kind()))?)
 }

@@ -23,6 +23,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pipeline::PyInternVl3>()?;
     m.add_class::<pipeline::PyMllama>()?;
     m.add_function(wrap_pyfunction!(resize::resize, m)?)?;
+    m.add_function(wrap_pyfunction!(loader::source_kind, m)?)?;
     resilience::register(m)?;
     cuda::register(m)?;
     batching::register(m)?;

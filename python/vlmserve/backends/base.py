@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from vlmserve import extract
+from vlmserve import _core, extract
 from vlmserve.batching import Batcher
 from vlmserve.preprocess import ImageLike, ImageLoader
 from vlmserve.resilience import ResilientGenerator
@@ -110,14 +110,17 @@ class Backend:
 
 
 def document_name(image: Any, index: int) -> str:
-    """A record's ``document``: the path as given for paths, ``item-<index>`` otherwise."""
+    """A record's ``document``: a path or URL as given, a data URL's media type, and
+    ``item-<index>`` for bytes, arrays and base64 (the core tells a string's kind, so a
+    name never disagrees with how the image was read)."""
     if isinstance(image, os.PathLike):
         return os.fspath(image)
-    if isinstance(image, str) and not image.startswith(("data:", "http://", "https://")):
-        return image if len(image) < 4096 and "\n" not in image else f"item-{index}"
-    if isinstance(image, str):
-        return image.split(";", 1)[0] if image.startswith("data:") else image
-    return f"item-{index}"
+    if not isinstance(image, str):
+        return f"item-{index}"
+    kind = _core.source_kind(image)
+    if kind == "data_url":
+        return image.split(";", 1)[0].strip()
+    return f"item-{index}" if kind == "base64" else image
 
 
 @dataclass
