@@ -40,7 +40,10 @@ held-out family has been measured against too often; the ``exam`` split (:data:`
 and a trades invoice, a supermarket till roll and a landscape statement. The ``blind`` split
 (:data:`BLIND`, ``labels.BLIND`` wording only) is a fourth, also measured once: a consultancy
 invoice with sectioned items, an invoice with a tear-off remittance slip, an emailed web-shop
-receipt and a credit union statement with a sidebar.
+receipt and a credit union statement with a sidebar. The ``sealed`` split (:data:`SEALED`,
+``labels.SEALED`` wording only) is a fifth, built without sight of any extraction rule: an
+accounting-software invoice, a wholesale invoice with item codes and remittance details, a
+point-of-sale app's receipt and a big bank's e-statement.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -79,6 +82,9 @@ from vlmserve.synth import (
     final_statements,
     invoices,
     receipts,
+    sealed_invoices,
+    sealed_receipts,
+    sealed_statements,
     statements,
 )
 from vlmserve.synth.content import Document, make_document
@@ -94,6 +100,7 @@ __all__ = [
     "LAYOUTS",
     "Layout",
     "Rendered",
+    "SEALED",
     "SPLITS",
     "generate",
     "render",
@@ -101,7 +108,7 @@ __all__ = [
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final", "exam", "blind")
+SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed")
 
 
 @dataclass(frozen=True)
@@ -140,12 +147,17 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_remittance", "invoice", blind_invoices.remittance, "blind"),
         Layout("receipt_emailed", "receipt", blind_receipts.emailed, "blind"),
         Layout("statement_sidebar", "statement", blind_statements.sidebar, "blind"),
+        Layout("invoice_accounting", "invoice", sealed_invoices.accounting, "sealed"),
+        Layout("invoice_wholesale", "invoice", sealed_invoices.wholesale, "sealed"),
+        Layout("receipt_pos", "receipt", sealed_receipts.pos, "sealed"),
+        Layout("statement_estatement", "statement", sealed_statements.estatement, "sealed"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
 FINAL: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "final")
 EXAM: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "exam")
 BLIND: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "blind")
+SEALED: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "sealed")
 
 
 def select_layouts(

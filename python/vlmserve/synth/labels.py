@@ -1,6 +1,7 @@
 """Label wording: a pool of synonyms per label, split into the wording tuned layouts use,
 wording only held-out layouts use, wording only the final held-out layouts add, and wording
-only the exam layouts use (so extraction rules meet unseen labels there too).
+only the exam, the blind or the sealed layouts use (so extraction rules meet unseen labels
+there too).
 
 >>> import random
 >>> labels = Labels(random.Random(0), split="tuned")
@@ -248,8 +249,71 @@ BLIND: dict[str, list[str]] = {
     "balance": ["Account balance", "Bal ($)", "Balance after"],
 }
 
+# label -> wording that appears ONLY on the sealed layouts, drawn instead of every earlier
+# pool (a fifth unseen family, built without sight of any extraction rule). Labels missing
+# from TUNED name things only the sealed layouts print.
+SEALED: dict[str, list[str]] = {
+    "invoice_title": ["TAX INVOICE - ORIGINAL", "GST Tax Invoice", "Tax Invoice (GST)"],
+    "invoice_number": ["Tax Invoice #", "Invoice Num.", "Inv. Number"],
+    "invoice_date": ["Date Invoiced", "Invoice Dated", "Document Date"],
+    "due_date": ["Payment Due Date", "Due", "Pay On or Before"],
+    "abn": ["ABN Number", "Supplier ABN", "Business ABN"],
+    "bill_to": ["Bill-to", "Billing address", "Invoice recipient"],
+    "ship_to": ["Deliver-to", "Delivery To", "Ship-to"],
+    "phone": ["Phone Number", "Telephone No.", "Contact Ph"],
+    "email": ["Contact email", "Email ID"],
+    "website": ["Web address", "Homepage", "Online at"],
+    "subtotal": ["Subtotal (ex GST)", "Total excluding GST", "Total ex. GST"],
+    "gst": ["TOTAL GST 10%", "GST Total", "Total Tax (GST)"],
+    "total": ["Amount Due AUD", "Total incl. GST", "Invoice Total AUD"],
+    "payment_method": ["Payment Mode", "Preferred Method", "Paying By"],
+    "bank_name": ["Bank Account With", "Banking With", "Name of Bank"],
+    "bsb": ["B.S.B.", "Branch No. (BSB)"],
+    "account_number": ["Acc. Number", "Account Num.", "Bank Account No."],
+    "account_name": ["Acc. Name", "Account Title", "Beneficiary"],
+    "description": ["Description of Goods", "Product/Service", "Goods/Services"],
+    "quantity": ["Qty.", "Quantity Supplied", "Qty Shipped"],
+    "unit_price": ["Unit Price (ex GST)", "Price Ex", "Rate (ex GST)"],
+    "amount": ["Amount AUD", "Line Total (ex GST)", "Amount ex GST"],
+    "row_gst": ["GST AUD", "Tax Amt", "GST $"],
+    "gst_rate": ["GST Rate", "Tax Rate", "GST %"],
+    "item_code": ["Item No.", "Product Code", "Stock Code"],
+    "uom": ["UOM", "Unit", "Per"],
+    "reference": ["Your Reference", "Cust. Ref.", "PO Number"],
+    "customer_no": ["Customer No.", "Customer Code", "Client ID"],
+    "terms": ["Terms", "Trading Terms", "Credit Terms"],
+    "payment_heading": ["Payment Advice", "Remittance Details", "EFT Payment Details"],
+    "receipt_title": ["Receipt / Tax Invoice", "Receipt (Customer Copy)", "POS Receipt"],
+    "receipt_number": ["Receipt Number", "Sale #", "Ticket No."],
+    "receipt_date": ["Transaction Date", "Sale Time", "Time"],
+    "receipt_total": ["Total (AUD)", "Sale Amount", "TOTAL TO PAY"],
+    "gst_included": ["Total includes GST", "GST incl. in total", "Includes 10% GST"],
+    "paid_by": ["Payment Received", "Tender Method", "Paid"],
+    "served_by": ["Served by", "Your server", "Staff"],
+    "statement_title": [
+        "Transaction Account Statement",
+        "Everyday Transaction Statement",
+        "Access Account Statement",
+    ],
+    "period": ["This statement covers", "Statement period from", "Dates of statement"],
+    "opening": ["Opening account balance", "Balance at start of period", "Open Balance"],
+    "closing": ["Closing account balance", "Balance at end of period", "Close Balance"],
+    "account_holder": ["Account name(s)", "Account holder name", "Registered name"],
+    "txn_date": ["Tran Date", "Posting Date", "Date Processed"],
+    "txn_details": ["Description / Reference", "Transaction Particulars", "Details / Narrative"],
+    "flows": ["Withdrawals ($)|Deposits ($)", "Debits ($)|Credits ($)", "Money out $|Money in $"],
+    "balance": ["Balance AUD", "Bal. $", "Ledger Balance"],
+    "summary_flows": [
+        "Debits this period|Credits this period",
+        "Less total debits|Plus total credits",
+        "Total withdrawn|Total deposited",
+    ],
+    "summary_heading": ["Your Account Summary", "Summary of Account", "Account Overview"],
+    "enquiries": ["Enquiries", "Contact us", "General enquiries"],
+}
+
 # How often a label with unseen wording prints it instead of tuned wording, per split.
-UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8, "exam": 0.8, "blind": 0.8}
+UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8, "exam": 0.8, "blind": 0.8, "sealed": 0.8}
 
 
 class Labels:
@@ -258,7 +322,7 @@ class Labels:
     ``split`` is the layout's: a ``held-out`` layout prints HELD_OUT wording for about two
     labels in three, a ``final`` one HELD_OUT or FINAL wording for four in five, an
     ``exam`` one EXAM wording (only) for four in five, a ``blind`` one BLIND wording (only)
-    for four in five.
+    for four in five, a ``sealed`` one SEALED wording (only) for four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
@@ -270,8 +334,8 @@ class Labels:
         return self._chosen[label]
 
     def _pool(self, label: str) -> list[str]:
-        if self._split in ("exam", "blind"):
-            unseen = {"exam": EXAM, "blind": BLIND}[self._split].get(label, [])
+        if self._split in ("exam", "blind", "sealed"):
+            unseen = {"exam": EXAM, "blind": BLIND, "sealed": SEALED}[self._split].get(label, [])
         else:
             unseen = HELD_OUT.get(label, [])
         if self._split == "final":
