@@ -26,8 +26,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from vlmserve.backends.ocr_address import assemble
 from vlmserve.backends.ocr_bank import bank_named
 from vlmserve.backends.ocr_layout import Line, Segment, Word, label_key
+from vlmserve.backends.ocr_party_rows import party_rows
 from vlmserve.backends.ocr_text import (
     ABN_DIGITS,
     ABN_LABELS,
@@ -82,6 +84,9 @@ def supplier_name(doc: Document) -> Segment | None:
     logo-like heading or a footer: the customer's name is what its heading shows
     biggest); else the most prominent name over or left of the business's ABN, else the
     most prominent plain phrase of the heading."""
+    row = party_rows(doc.page).get("supplier")
+    if row and row.name:
+        return row.name
     named = doc.values(SUPPLIER_LABELS, accept=plain, below=True)
     if named:
         return named[0].value
@@ -174,8 +179,12 @@ def business_abn(doc: Document) -> str | None:
 
 
 def business_address(doc: Document) -> str | None:
-    """After an "Address" label outside the payer's block, else under the supplier's name,
-    else the one address on the page that is not the payer's."""
+    """In the supplier's row of a table of the parties, else after an "Address" label
+    outside the payer's block, else under the supplier's name, else the one address on
+    the page that is not the payer's."""
+    row = party_rows(doc.page).get("supplier")
+    if row:
+        return row.address
     labelled = doc.values(ADDRESS_LABELS, accept=address_like)
     labelled = [
         m
@@ -290,13 +299,12 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
         if kind == "address":
+            row = party_rows(doc.page).get("payer")
             cells = [_ADDRESS_CELL_LABEL.sub("", t) for t in block[1:]]
-            in_block = ", ".join(filter(None, map(address_of, cells)))
-            return in_block or _filed_under_payer(doc)
+            return (row and row.address) or assemble(cells) or _filed_under_payer(doc)
         if kind == "phone":
             return _phone_in(doc.payer_block)
-        emails = [first(EMAIL, t) for t in block]
-        return next((e for e in emails if e), None)
+        return _email_in(doc.payer_block)
 
     return rule
 
@@ -309,6 +317,12 @@ def _filed_under_payer(doc: Document) -> str | None:
         if _payer_owns(doc, seg):
             return address
     return None
+
+
+def _email_in(segments: Sequence[Segment]) -> str | None:
+    # OCR sets the "@" apart now and then ("office @acme.com.au").
+    emails = [first(EMAIL, re.sub(r"\s*@\s*", "@", s.text)) for s in segments]
+    return next((e for e in emails if e), None)
 
 
 def payer_email(doc: Document) -> str | None:

@@ -24,6 +24,7 @@ import re
 from typing import TYPE_CHECKING
 
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
+from vlmserve.backends.ocr_party_rows import party_rows
 from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
     HEADING_NOUNS,
@@ -44,8 +45,11 @@ __all__ = ["payer_block"]
 
 
 def payer_block(doc: Document) -> list[Segment]:
-    """The payer's block: labelled ("Bill To" and the like), else a name over an address
-    that is not the supplier's."""
+    """The payer's block: its row in a table of the parties, else labelled ("Bill To" and
+    the like), else a name over an address that is not the supplier's."""
+    row = party_rows(doc.page).get("payer")
+    if row and row.name:
+        return [row.name, *row.cells]
     return _labelled_payer(doc) or _unlabelled_payer(doc)
 
 
