@@ -21,6 +21,7 @@ from vlmserve.backends import (
     ocr_party_rows,
     ocr_payer,
     ocr_rules,
+    ocr_supplier,
     ocr_table,
     ocr_text,
 )
@@ -168,6 +169,7 @@ def test_unknown_backend_settings_are_refused():
         ocr_image,
         ocr_address,
         ocr_party_rows,
+        ocr_supplier,
     ],  # fmt: skip
 )
 def test_docstring_examples(module):
@@ -551,3 +553,42 @@ def test_reads_parties_printed_as_rows_of_a_table(extractor):
     assert f["BUSINESS_PHONE"] == "0263612222"
     assert (f["PAYER_NAME"], f["PAYER_PHONE"]) == ("Willa Harcourt", "0412345678")
     assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"
+
+
+# The payer named on a remittance slip ("Client party") and printed in full, unlabelled,
+# in the window envelope's block at the top (a wrapped street type among its lines).
+SLIP_AND_ENVELOPE = [
+    *SUPPLIER_HEADING,
+    ((800, 60), 36, "INVOICE"),
+    ((120, 240), 24, "Willa Harcourt"),
+    ((120, 276), 24, "Unit 4, 27 Banksia"),
+    ((120, 312), 24, "Way"),
+    ((120, 348), 24, "Dubbo NSW 2830"),
+    ((120, 384), 24, "Tel. 0412 345 678"),
+    ((80, 470), 24, "Joinery repairs"), ((700, 470), 24, "$300.00"),
+    ((500, 530), 24, "Total"), ((700, 530), 24, "$300.00"),
+    ((80, 640), 24, "PAYMENT SLIP"),
+    ((80, 680), 24, "Client party"), ((330, 680), 24, "Willa Harcourt"),
+]  # fmt: skip
+
+
+def test_a_payer_named_on_a_slip_is_read_from_its_envelope_block(extractor):
+    page = render(extractor.root / "slip.png", SLIP_AND_ENVELOPE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["SUPPLIER_NAME"], f["PAYER_NAME"]) == ("Saltbush Joinery", "Willa Harcourt")
+    assert f["PAYER_ADDRESS"] == "Unit 4, 27 Banksia Way, Dubbo NSW 2830"
+    assert f["PAYER_PHONE"] == "0412345678"
+
+
+def test_a_payer_label_whose_value_is_no_name_names_no_payer():
+    def phrase(text, x, y):
+        return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+    page = Page.from_words([
+        *phrase("Acme Cafe", 10, 10),
+        *phrase("CHARGED TO", 10, 80), *phrase("VISA", 10, 110),
+        *phrase("Member number", 400, 80), *phrase("4303122", 400, 110),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert doc.payer_block == []
+    assert ocr_supplier.supplier_name(doc).text == "Acme Cafe"

@@ -33,7 +33,7 @@ SUPPLIER_ROLES = [
 ]  # fmt: skip
 PAYER_ROLES = [
     "to", "bill to", "billed to", "invoice to", "invoiced to", "client", "client party",
-    "customer", "recipient", "buyer", "purchaser", "payer", "debtor", "sold to", "charge to",
+    "customer", "recipient", "buyer", "payer", "debtor", "sold to", "charge to",
 ]  # fmt: skip
 # Cells right of the role on its line: a name and at least one more (contact, address).
 _MIN_CELLS = 2
