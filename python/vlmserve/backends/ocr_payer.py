@@ -43,9 +43,10 @@ from vlmserve.backends.ocr_text import (
 )
 
 # Nouns that end a payer label ("Member name", "Client party"): its value is beside or
-# under it, not in it; and nouns that make it an identifier's label ("Member number").
+# under it, not in it; and nouns that make it another field's label ("Member number",
+# "Statement for period").
 _NAME_NOUNS = {"name", "names", "party", "parties"}
-_NUMBER_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code"}
+_OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
 
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
@@ -71,7 +72,7 @@ def _labelled_payer(doc: Document) -> list[Segment]:
         if (rest and TITLE_PHRASE.search(rest.text)) or starts_with_total(seg.text):
             continue
         # "Member number", "Customer No." label an identifier, not the party.
-        if rest and _first_key(rest.text) in _NUMBER_NOUNS:
+        if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS:
             continue
         start = _in_phrase(seg, n) or _cell_right(doc, line, seg)
         block = [start] if start else []
@@ -94,10 +95,11 @@ def _first_key(text: str) -> str:
 
 def _names_party(text: str) -> bool:
     """Whether a label's value may be a party's name: words, not a number, an amount, a
-    date or a payment method."""
+    date, a payment method or another field's label ("Document #")."""
     key = label_key(text)
     return (
         bool(re.search(r"[A-Za-z]{2}", text))
+        and "#" not in text
         and not DATE.search(text)
         and not re.search(r"\d\.\d\d\b", text)
         and not any(key == m or key.startswith(f"{m} ") for m in METHOD_WORDS)
