@@ -12,13 +12,16 @@ from vlmserve import extract, synth
 from vlmserve.backends import (
     Extractor,
     get_backend,
+    ocr_address,
     ocr_bank,
     ocr_image,
     ocr_items,
     ocr_layout,
     ocr_parties,
+    ocr_party_rows,
     ocr_payer,
     ocr_rules,
+    ocr_supplier,
     ocr_table,
     ocr_text,
 )
@@ -164,6 +167,9 @@ def test_unknown_backend_settings_are_refused():
         ocr_payer,
         ocr_bank,
         ocr_image,
+        ocr_address,
+        ocr_party_rows,
+        ocr_supplier,
     ],  # fmt: skip
 )
 def test_docstring_examples(module):
@@ -517,3 +523,72 @@ def test_a_total_that_did_not_read_is_the_subtotal_plus_gst(extractor):
     page = render(extractor.root / "unreadable_total.png", UNREADABLE_TOTAL_DOCKET)
     f = extractor.process_single_image(str(page))["fields"]
     assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("52.05", "5.21", "57.26")
+
+
+# The parties as rows of a table: a role, then name, contact and address cells, each
+# wrapped over the row's lines (the street type and the postcode on lines of their own).
+PARTY_ROWS_INVOICE = [
+    ((80, 60), 40, "TAX INVOICE"),
+    ((80, 130), 24, "Invoice No: INV-20931"), ((600, 130), 24, "Date: 05/03/2025"),
+    ((230, 200), 24, "Party"), ((500, 200), 24, "ABN / contact"), ((900, 200), 24, "Address"),
+    ((80, 250), 24, "Supplier"), ((230, 250), 24, "Saltbush"),
+    ((500, 250), 24, "ABN 51 824 753 556"), ((900, 250), 24, "3 Kiln"),
+    ((230, 290), 24, "Joinery"), ((500, 290), 24, "P: (02) 6361 2222"), ((900, 290), 24, "Road"),
+    ((900, 330), 24, "Orange NSW 2800"),
+    ((80, 390), 24, "Client"), ((230, 390), 24, "Willa"),
+    ((500, 390), 24, "P: 0412 345 678"), ((900, 390), 24, "27 Banksia Way"),
+    ((230, 430), 24, "Harcourt"), ((900, 430), 24, "Dubbo NSW"),
+    ((900, 470), 24, "2830"),
+    ((80, 560), 24, "Description"), ((900, 560), 24, "Amount"),
+    ((80, 600), 24, "Joinery repairs"), ((900, 600), 24, "$300.00"),
+    ((700, 660), 24, "Total"), ((900, 660), 24, "$300.00"),
+]  # fmt: skip
+
+
+def test_reads_parties_printed_as_rows_of_a_table(extractor):
+    page = render(extractor.root / "party_rows.png", PARTY_ROWS_INVOICE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["SUPPLIER_NAME"] == "Saltbush Joinery"
+    assert f["BUSINESS_ADDRESS"] == "3 Kiln Road, Orange NSW 2800"
+    assert f["BUSINESS_PHONE"] == "0263612222"
+    assert (f["PAYER_NAME"], f["PAYER_PHONE"]) == ("Willa Harcourt", "0412345678")
+    assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"
+
+
+# The payer named on a remittance slip ("Client party") and printed in full, unlabelled,
+# in the window envelope's block at the top (a wrapped street type among its lines).
+SLIP_AND_ENVELOPE = [
+    *SUPPLIER_HEADING,
+    ((800, 60), 36, "INVOICE"),
+    ((120, 240), 24, "Willa Harcourt"),
+    ((120, 276), 24, "Unit 4, 27 Banksia"),
+    ((120, 312), 24, "Way"),
+    ((120, 348), 24, "Dubbo NSW 2830"),
+    ((120, 384), 24, "Tel. 0412 345 678"),
+    ((80, 470), 24, "Joinery repairs"), ((700, 470), 24, "$300.00"),
+    ((500, 530), 24, "Total"), ((700, 530), 24, "$300.00"),
+    ((80, 640), 24, "PAYMENT SLIP"),
+    ((80, 680), 24, "Client party"), ((330, 680), 24, "Willa Harcourt"),
+]  # fmt: skip
+
+
+def test_a_payer_named_on_a_slip_is_read_from_its_envelope_block(extractor):
+    page = render(extractor.root / "slip.png", SLIP_AND_ENVELOPE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["SUPPLIER_NAME"], f["PAYER_NAME"]) == ("Saltbush Joinery", "Willa Harcourt")
+    assert f["PAYER_ADDRESS"] == "Unit 4, 27 Banksia Way, Dubbo NSW 2830"
+    assert f["PAYER_PHONE"] == "0412345678"
+
+
+def test_a_payer_label_whose_value_is_no_name_names_no_payer():
+    def phrase(text, x, y):
+        return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+    page = Page.from_words([
+        *phrase("Acme Cafe", 10, 10),
+        *phrase("CHARGED TO", 10, 80), *phrase("VISA", 10, 110),
+        *phrase("Member number", 400, 80), *phrase("4303122", 400, 110),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert doc.payer_block == []
+    assert ocr_supplier.supplier_name(doc).text == "Acme Cafe"

@@ -26,8 +26,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from vlmserve.backends.ocr_bank import bank_named
-from vlmserve.backends.ocr_layout import Line, Segment, Word, label_key
+from vlmserve.backends.ocr_address import assemble
+from vlmserve.backends.ocr_layout import Line, Segment, label_key
+from vlmserve.backends.ocr_party_rows import party_rows
+from vlmserve.backends.ocr_supplier import supplier_name
 from vlmserve.backends.ocr_text import (
     ABN_DIGITS,
     ABN_LABELS,
@@ -37,7 +39,6 @@ from vlmserve.backends.ocr_text import (
     PHONE,
     PHONE_LABELS,
     STATE_POSTCODE,
-    SUPPLIER_LABELS,
     TITLE_PHRASE,
     WEB,
     abns,
@@ -45,19 +46,10 @@ from vlmserve.backends.ocr_text import (
     address_of,
     clip,
     contact_like,
-    ends_block,
     first,
     is_labelled,
-    plain,
     unlabel,
-    untitled,
 )  # fmt: skip
-
-# Where an ABN's label (or the detail separator before it) starts in a phrase.
-_ABN_LABEL = re.compile(r"\s+[-–—|·•]\s+|\s*\b(?:a\.?b\.?n|australian business number)\b", re.I)
-
-# A label for a number ("Australian Business No."), not a name.
-_NUMBER_LABEL = re.compile(r"(?:\b(?:no|num|number)\.?|[#:])$", re.IGNORECASE)
 
 # A form's address cell label read into its value's phrase ("Suburb = Perth WA 6000").
 _ADDRESS_CELL_LABEL = re.compile(
@@ -77,28 +69,6 @@ __all__ = [
 ]  # fmt: skip
 
 
-def supplier_name(doc: Document) -> Segment | None:
-    """After "From:" (or like); on a statement, the most prominent bank named anywhere (a
-    logo-like heading or a footer: the customer's name is what its heading shows
-    biggest); else the most prominent name over or left of the business's ABN, else the
-    most prominent plain phrase of the heading."""
-    named = doc.values(SUPPLIER_LABELS, accept=plain, below=True)
-    if named:
-        return named[0].value
-    if doc.is_statement:
-        banks = [
-            (line, Segment(_words_of(seg, found)))
-            for line in doc.plain_lines()
-            for seg in line.segments
-            if (found := bank_named(seg.text))
-        ]
-        if banks:
-            return _most_prominent(banks)
-    return _most_prominent(_around_abn(doc)) or _most_prominent(
-        [(line, seg) for line in doc.heading for seg in line.segments]
-    )
-
-
 def supplier_address(doc: Document) -> list[Segment]:
     """Address phrases stacked under the supplier's name (a tagline may sit between)."""
     name = doc.supplier_name
@@ -108,6 +78,8 @@ def supplier_address(doc: Document) -> list[Segment]:
     out: list[Segment] = []
     last_y1 = name.y1
     for under_line, seg in doc.page.under(line, name, limit=5):
+        if seg.x0 >= name.x1:
+            continue  # right of the name (a title block's label), not under it
         # A blank line's gap starts another block (a window envelope's under a heading).
         if under_line.y0 - last_y1 > _BLOCK_GAP * under_line.height:
             break
@@ -123,46 +95,6 @@ def supplier_address(doc: Document) -> list[Segment]:
     return out
 
 
-def _around_abn(doc: Document) -> list[tuple[Line, Segment]]:
-    """The phrase with the first valid ABN, those stacked over it and those left of it on
-    its line: the issuer's block, wherever on the page it is printed (heading, side
-    column or footer)."""
-    for line in doc.page.lines:
-        for seg in line.segments:
-            if abns(seg.text):
-                # A name printed in the ABN's own phrase names it ("Acme Pty Ltd - ABN: 51
-                # 824 ..." in a footer), whatever is printed over it.
-                own = _ABN_LABEL.split(seg.text, maxsplit=1)[0].strip(" -|·•,(:")
-                if own != seg.text.strip() and plain(own) and not _NUMBER_LABEL.search(own):
-                    return [(line, Segment(_words_of(seg, own)))]
-                block = [(line, s) for s in line.segments if s.x1 <= seg.x0 or s is seg]
-                here = doc.page.above(line, seg)
-                while here and len(block) < 8 and not ends_block(here[1].text):
-                    block.append(here)
-                    here = doc.page.above(*here)
-                return block
-    return []
-
-
-def _most_prominent(phrases: Sequence[tuple[Line, Segment]]) -> Segment | None:
-    """The tallest phrase that may be a name (a title run into it cut off), then the
-    topmost."""
-    best: tuple[float, Segment] | None = None
-    for line, seg in phrases:
-        name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
-        if plain(name):
-            size = seg.size - line.index * 0.01
-            if best is None or size > best[0]:
-                best = (size, seg if name == seg.text else Segment(_words_of(seg, name)))
-    return best[1] if best else None
-
-
-def _words_of(seg: Segment, text: str) -> list[Word]:
-    """The words of ``seg`` that spell ``text`` (a title cut from a name)."""
-    keep = set(text.split())
-    return [w for w in seg.words if w.text in keep] or seg.words
-
-
 def business_abn(doc: Document) -> str | None:
     labelled = [
         a
@@ -174,8 +106,12 @@ def business_abn(doc: Document) -> str | None:
 
 
 def business_address(doc: Document) -> str | None:
-    """After an "Address" label outside the payer's block, else under the supplier's name,
-    else the one address on the page that is not the payer's."""
+    """In the supplier's row of a table of the parties, else after an "Address" label
+    outside the payer's block, else under the supplier's name, else the one address on
+    the page that is not the payer's."""
+    row = party_rows(doc.page).get("supplier")
+    if row:
+        return row.address
     labelled = doc.values(ADDRESS_LABELS, accept=address_like)
     labelled = [
         m
@@ -290,13 +226,12 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
         if kind == "address":
+            row = party_rows(doc.page).get("payer")
             cells = [_ADDRESS_CELL_LABEL.sub("", t) for t in block[1:]]
-            in_block = ", ".join(filter(None, map(address_of, cells)))
-            return in_block or _filed_under_payer(doc)
+            return (row and row.address) or assemble(cells) or _filed_under_payer(doc)
         if kind == "phone":
             return _phone_in(doc.payer_block)
-        emails = [first(EMAIL, t) for t in block]
-        return next((e for e in emails if e), None)
+        return _email_in(doc.payer_block)
 
     return rule
 
@@ -309,6 +244,12 @@ def _filed_under_payer(doc: Document) -> str | None:
         if _payer_owns(doc, seg):
             return address
     return None
+
+
+def _email_in(segments: Sequence[Segment]) -> str | None:
+    # OCR sets the "@" apart now and then ("office @acme.com.au").
+    emails = [first(EMAIL, re.sub(r"\s*@\s*", "@", s.text)) for s in segments]
+    return next((e for e in emails if e), None)
 
 
 def payer_email(doc: Document) -> str | None:

@@ -23,11 +23,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from vlmserve.backends.ocr_address import STREET_TYPE, assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
+from vlmserve.backends.ocr_party_rows import party_rows
 from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
+    DATE,
     HEADING_NOUNS,
+    METHOD_WORDS,
     PAYER_LABELS,
+    STATE_POSTCODE,
     TITLE_PHRASE,
     address_like,
     contact_like,
@@ -37,6 +42,12 @@ from vlmserve.backends.ocr_text import (
     unlabel,
 )
 
+# Nouns that end a payer label ("Member name", "Client party"): its value is beside or
+# under it, not in it; and nouns that make it another field's label ("Member number",
+# "Statement for period").
+_NAME_NOUNS = {"name", "names", "party", "parties"}
+_OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
+
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
@@ -44,8 +55,11 @@ __all__ = ["payer_block"]
 
 
 def payer_block(doc: Document) -> list[Segment]:
-    """The payer's block: labelled ("Bill To" and the like), else a name over an address
-    that is not the supplier's."""
+    """The payer's block: its row in a table of the parties, else labelled ("Bill To" and
+    the like), else a name over an address that is not the supplier's."""
+    row = party_rows(doc.page).get("payer")
+    if row and row.name:
+        return [row.name, *row.cells]
     return _labelled_payer(doc) or _unlabelled_payer(doc)
 
 
@@ -57,6 +71,9 @@ def _labelled_payer(doc: Document) -> list[Segment]:
         rest = seg.tail(n)
         if (rest and TITLE_PHRASE.search(rest.text)) or starts_with_total(seg.text):
             continue
+        # "Member number", "Customer No." label an identifier, not the party.
+        if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS:
+            continue
         start = _in_phrase(seg, n) or _cell_right(doc, line, seg)
         block = [start] if start else []
         for below_line, below in doc.page.under(line, start or seg, limit=6):
@@ -65,17 +82,67 @@ def _labelled_payer(doc: Document) -> list[Segment]:
             if any(ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
                 break
             block.append(below)
-        # "Account Name: <the supplier>" is where to pay, not who pays.
-        if block and not _is_supplier(doc, block[0]):
-            return block
+        # "Account Name: <the supplier>" is where to pay, not who pays; "Charged to:
+        # Visa" is how.
+        if block and _names_party(block[0].text) and not _is_supplier(doc, block[0]):
+            return _with_address(doc, block)
     return []
+
+
+def _first_key(text: str) -> str:
+    return (label_key(text).split() or [""])[0]
+
+
+def _names_party(text: str) -> bool:
+    """Whether a label's value may be a party's name: words, not a number, an amount, a
+    date, a payment method or another field's label ("Document #")."""
+    key = label_key(text)
+    return (
+        bool(re.search(r"[A-Za-z]{2}", text))
+        and "#" not in text
+        and not DATE.search(text)
+        and not re.search(r"\d\.\d\d\b", text)
+        and not any(key == m or key.startswith(f"{m} ") for m in METHOD_WORDS)
+    )
+
+
+def _with_address(doc: Document, block: list[Segment]) -> list[Segment]:
+    """A block that is only a name (a remittance slip's "Client: Jo Li") is the payer's
+    block printed in full elsewhere when the page prints that name again over an
+    address (a window envelope)."""
+    if any(address_like(s.text) for s in block):
+        return block
+    key = label_key(block[0].text)
+    for line in doc.page.lines:
+        for seg in line.segments:
+            if seg is not block[0] and label_key(seg.text) == key:
+                details = _stacked_details(doc, line, seg)
+                if any(address_like(s.text) for s in details):
+                    return [seg, *details]
+    return block
+
+
+def _stacked_details(doc: Document, line: Line, seg: Segment) -> list[Segment]:
+    """The address and contact phrases stacked under a party's name (a street's type
+    wrapped onto a line of its own among them)."""
+    out = []
+    for _, below in doc.page.under(line, seg, limit=5):
+        text = below.text
+        wrapped = STREET_TYPE.search(text) and len(text.split()) <= 2
+        if ends_block(text) or not (address_like(text) or contact_like(text) or wrapped):
+            break
+        out.append(below)
+    return out
 
 
 def _in_phrase(seg: Segment, n: int) -> Segment | None:
     """The words after the label in its own phrase ("Bill To: Jo Li"), unless they only
     say the label heads a block ("Client details") or are punctuation ("Holder(s)")."""
     head = seg.tail(n)
-    if head is None or label_key(head.text) in HEADING_NOUNS:
+    if head is None or label_key(head.text) in HEADING_NOUNS | _NAME_NOUNS:
+        return None
+    # "Name of party": the label goes on.
+    if _first_key(head.text) == "of":
         return None
     return head if re.search(r"[A-Za-z]{2}", head.text) else None
 
@@ -100,20 +167,19 @@ def _is_supplier(doc: Document, seg: Segment) -> bool:
 
 
 def _unlabelled_payer(doc: Document) -> list[Segment]:
-    """A name over an address that is not the supplier's: a window-envelope block."""
+    """A name over a whole address (street and "Suburb STATE postcode") that is not the
+    supplier's: a window-envelope block, wherever the page prints it."""
     taken = {id(s) for s in doc.supplier_address}
     supplier = label_key(doc.supplier_name.text) if doc.supplier_name else None
-    for line in doc.plain_lines():
+    for line in doc.page.lines:
         for seg in line.segments:
             if id(seg) in taken or not address_like(seg.text):
                 continue
             over = doc.page.above(line, seg)
             if over is None or not plain(over[1].text) or label_key(over[1].text) == supplier:
                 continue
-            rest = []
-            for _, s in doc.page.under(line, seg, limit=4):
-                if not (address_like(s.text) or contact_like(s.text)) or ends_block(s.text):
-                    break
-                rest.append(s)
-            return [over[1], seg, *rest]
+            rest = _stacked_details(doc, line, seg)
+            whole = assemble([seg.text, *(s.text for s in rest)])
+            if whole and STATE_POSTCODE.search(whole):
+                return [over[1], seg, *rest]
     return []

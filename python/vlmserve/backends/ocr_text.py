@@ -45,7 +45,8 @@ PAYER_LABELS = [
     "bill to", "billed to", "invoice to", "invoiced to", "customer", "customer name",
     "client", "client name", "sold to", "account holder", "account name", "charge to",
     "to", "attention", "attn", "payer", "prepared for", "issued to", "statement for",
-    "held by", "member", "name", "full name",
+    "held by", "member", "name", "full name", "member name", "client party", "recipient",
+    "owner", "owners", "owner s", "account owner", "buyer",
 ]  # fmt: skip
 SUPPLIER_LABELS = ["from", "supplier", "seller", "vendor", "issued by", "business name"]
 NUMBER_LABELS = [
