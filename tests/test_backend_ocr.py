@@ -598,3 +598,18 @@ def test_totals_whose_labels_did_not_read_are_found_by_their_arithmetic():
     ]  # fmt: skip
     found = ocr_table.totals(Page.from_words(words), after=1)
     assert found == {"subtotal": "$1,003.00", "gst": "$100.30", "total": "$1,103.30"}
+
+
+def test_item_codes_and_measure_slips_leave_the_description():
+    words = [
+        Word("LD-8876", 10, 10, 100, 30), Word("—", 106, 10, 120, 30),
+        Word("Bananas", 126, 10, 220, 30), Word("Ikg", 226, 10, 260, 30),
+        Word("$4.00", 900, 10, 960, 30),
+        Word("Sanitiser", 10, 50, 120, 70), Word("500mI", 126, 50, 190, 70),
+        Word("$6.00", 900, 50, 960, 70),
+        Word("Total", 10, 90, 80, 110), Word("$10.00", 900, 90, 970, 110),
+    ]  # fmt: skip
+    table = ocr_items.items(
+        Page.from_words(words), lambda t: t.startswith("Total"), lambda t: False
+    )
+    assert [row[0] for row in table.rows] == ["Bananas 1kg", "Sanitiser 500ml"]

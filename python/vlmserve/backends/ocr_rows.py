@@ -38,13 +38,17 @@ _LEADING_QTY = re.compile(
     r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
 )
 # An item code before the description, with the rule OCR read between them: "X297 = Call",
-# or a till's product number ("7062 CHEDDAR 500G": four digits or more are never a row's
-# quantity).
-_LEADING_CODE = re.compile(r"^(?:[A-Z]{1,3}\d{2,}|\d{4,})\W*\s+(?:[=_—–|-]+\s+)?(?=[A-Za-z])")
+# "LD-8876 — LED downlight", "M3-2707 Microsoft", or a till's product number ("7062 CHEDDAR
+# 500G": four digits or more are never a row's quantity).
+_LEADING_CODE = re.compile(
+    r"^(?:[A-Z][A-Z0-9]{0,3}[-/]?\d{2,}|\d{4,})\W*\s+(?:[=_—–|-]+\s*)?(?=[A-Za-z])"
+)
 # A quantity and price run into the description by OCR: "Sunscreen 200ml 1 @ 15.59".
 _TRAILING_PRICE = re.compile(
     r"(?:\s*@|\s+(?:\d+(?:\.\d+)?\s*)?[x×@])\s*\$?\d[\d,]*\.\d{2}$", re.IGNORECASE
 )
+_ONE_UNIT = re.compile(r"\b[Iil|](?=(?:kg|g|ml|L|m|pk)\b)")
+_MILLILITRES = re.compile(r"(?<=\d)m[I1|]\b")
 _GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d)", re.IGNORECASE)
 # Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00".
 _GLUE = re.compile(r"^(?:[x×*@$]|aud|ea\.?|each)$", re.IGNORECASE)
@@ -86,7 +90,7 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
     m = _LEADING_QTY.match(desc)
     if m:
         leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
-    desc = _TRAILING_PRICE.sub("", _LEADING_CODE.sub("", desc))
+    desc = _measures_fixed(_TRAILING_PRICE.sub("", _LEADING_CODE.sub("", desc)))
     # A row whose amounts did not read still has its description and quantity.
     if not moneys and not (desc and (numbers or leading is not None)):
         return None
@@ -107,6 +111,12 @@ def description(segments: list[Segment]) -> str:
     best = max(texts, key=lambda t: sum(c.isalpha() for c in t), default="")
     # Text with no word of 3 letters is a misread number or a stray mark, not a description.
     return best.strip(" |:-") if re.search(r"[A-Za-z]{3}", best) else ""
+
+
+def _measures_fixed(text: str) -> str:
+    """A measure's OCR slips undone: "1" read as a letter before a unit ("Ikg") and "l"
+    read as "1" or "I" in "ml" after a number ("500mI")."""
+    return _MILLILITRES.sub("ml", _ONE_UNIT.sub("1", text))
 
 
 def _fixed(word: str) -> str:
