@@ -20,6 +20,7 @@ from vlmserve.backends import (
     ocr_parties,
     ocr_party_rows,
     ocr_payer,
+    ocr_rows,
     ocr_rules,
     ocr_supplier,
     ocr_table,
@@ -161,6 +162,7 @@ def test_unknown_backend_settings_are_refused():
         ocr_layout,
         ocr_table,
         ocr_items,
+        ocr_rows,
         ocr_rules,
         ocr_text,
         ocr_parties,
@@ -592,3 +594,97 @@ def test_a_payer_label_whose_value_is_no_name_names_no_payer():
     doc = ocr_rules.Document(page)
     assert doc.payer_block == []
     assert ocr_supplier.supplier_name(doc).text == "Acme Cafe"
+
+
+# Items in two sections, each under its own header ("Qty/Hrs": one cell, two column names)
+# and closed by a sum whose label is no known word, with its amount in the label's phrase.
+# Totals labelled by meaning: fees excluding GST, GST added, a balance owing.
+SECTIONED_INVOICE = [
+    *SUPPLIER_HEADING,
+    ((80, 240), 24, "LABOUR"),
+    ((80, 290), 24, "Work item"), ((620, 290), 24, "Qty/Hrs"),
+    ((800, 290), 24, "Rate/hr"), ((1040, 290), 24, "Fee"),
+    ((80, 340), 24, "Hedge trimming"), ((620, 340), 24, "2"),
+    ((800, 340), 24, "$60.00"), ((1040, 340), 24, "$120.00"),
+    ((80, 390), 24, "Lawn mowing"), ((620, 390), 24, "1"),
+    ((800, 390), 24, "$80.00"), ((1040, 390), 24, "$80.00"),
+    ((760, 450), 24, "Sum of section $200.00"),
+    ((80, 510), 24, "MATERIALS"),
+    ((80, 560), 24, "Work item"), ((620, 560), 24, "Qty/Hrs"),
+    ((800, 560), 24, "Rate/hr"), ((1040, 560), 24, "Fee"),
+    ((80, 610), 24, "Mulch bags"), ((620, 610), 24, "3"),
+    ((800, 610), 24, "$10.00"), ((1040, 610), 24, "$30.00"),
+    ((760, 670), 24, "Sum of section $30.00"),
+    ((760, 740), 24, "Fees excl. GST"), ((1040, 740), 24, "$230.00"),
+    ((760, 780), 24, "Add: GST"), ((1040, 780), 24, "$23.00"),
+    ((760, 820), 24, "Balance owing"), ((1040, 820), 24, "$253.00"),
+]  # fmt: skip
+
+
+def test_reads_items_of_every_section_up_to_the_line_that_sums_them(extractor):
+    page = render(extractor.root / "sectioned.png", SECTIONED_INVOICE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["LINE_ITEM_DESCRIPTIONS"] == ["Hedge trimming", "Lawn mowing", "Mulch bags"]
+    assert f["LINE_ITEM_QUANTITIES"] == ["2", "1", "3"]
+    assert f["LINE_ITEM_PRICES"] == ["60.00", "80.00", "10.00"]
+    assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == (
+        "230.00", "23.00", "253.00",
+    )  # fmt: skip
+
+
+def test_a_line_that_sums_the_rows_above_ends_the_items_whatever_its_label():
+    words = [
+        Word("Tap", 10, 10, 60, 30), Word("2", 400, 10, 412, 30),
+        Word("$4.50", 600, 10, 660, 30), Word("$9.00", 900, 10, 960, 30),
+        Word("Valve", 10, 50, 80, 70), Word("1", 400, 50, 412, 70),
+        Word("$3.00", 600, 50, 660, 70), Word("$3.00", 900, 50, 960, 70),
+        Word("Net", 10, 90, 50, 110), Word("value", 56, 90, 120, 110),
+        Word("$12.00", 900, 90, 970, 110),
+        Word("Total", 10, 130, 80, 150), Word("$13.20", 900, 130, 970, 150),
+    ]  # fmt: skip
+    table = ocr_items.items(
+        Page.from_words(words), lambda t: t.startswith("Total"), lambda t: False
+    )
+    assert table.rows == [("Tap", "2", "4.50"), ("Valve", "1", "3.00")]
+
+
+def test_a_totals_box_label_reads_the_amount_set_right_under_it():
+    words = [
+        Word("Total", 700, 10, 770, 30), Word("fees", 776, 10, 830, 30),
+        Word("Banker:", 10, 45, 100, 65), Word("NAB", 106, 45, 150, 65),
+        Word("$230.00", 1000, 48, 1090, 68),
+        Word("Add:", 700, 90, 750, 110), Word("GST", 756, 90, 800, 110),
+        Word("$23.00", 1010, 125, 1090, 145),
+        Word("Balance", 700, 170, 790, 190), Word("owing", 796, 170, 860, 190),
+        Word("$253.00", 1000, 205, 1090, 225),
+    ]  # fmt: skip
+    found = ocr_table.totals(Page.from_words(words))
+    assert found == {"subtotal": "$230.00", "gst": "$23.00", "total": "$253.00"}
+
+
+def test_totals_whose_labels_did_not_read_are_found_by_their_arithmetic():
+    words = [
+        Word("Vinyl", 10, 10, 70, 30), Word("banner", 76, 10, 150, 30),
+        Word("$94.00", 900, 10, 970, 30),
+        Word("Toil", 700, 60, 750, 80), Word("ioae", 756, 60, 800, 80),
+        Word("$1,003.00", 900, 60, 1000, 80),
+        Word("$100.30", 920, 100, 1000, 120),
+        Word("a", 700, 140, 712, 160), Word("$1,103.30", 900, 140, 1000, 160),
+    ]  # fmt: skip
+    found = ocr_table.totals(Page.from_words(words), after=1)
+    assert found == {"subtotal": "$1,003.00", "gst": "$100.30", "total": "$1,103.30"}
+
+
+def test_item_codes_and_measure_slips_leave_the_description():
+    words = [
+        Word("LD-8876", 10, 10, 100, 30), Word("—", 106, 10, 120, 30),
+        Word("Bananas", 126, 10, 220, 30), Word("Ikg", 226, 10, 260, 30),
+        Word("$4.00", 900, 10, 960, 30),
+        Word("Sanitiser", 10, 50, 120, 70), Word("500mI", 126, 50, 190, 70),
+        Word("$6.00", 900, 50, 960, 70),
+        Word("Total", 10, 90, 80, 110), Word("$10.00", 900, 90, 970, 110),
+    ]  # fmt: skip
+    table = ocr_items.items(
+        Page.from_words(words), lambda t: t.startswith("Total"), lambda t: False
+    )
+    assert [row[0] for row in table.rows] == ["Bananas 1kg", "Sanitiser 500ml"]

@@ -85,7 +85,7 @@ class Document:
 
     @cached_property
     def totals(self) -> dict[str, str]:
-        return totals(self.page)
+        return totals(self.page, after=self.table.lines.stop)
 
     def plain_lines(self) -> list[Line]:
         """The lines outside the item table."""

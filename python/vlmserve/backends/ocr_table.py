@@ -12,9 +12,10 @@ subtotal + GST = total holds for some choice of candidates, that choice wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from vlmserve.backends.ocr_layout import Page, label_key
+from vlmserve.backends.ocr_layout import Line, Page, Segment, label_key
 
 __all__ = ["MONEY", "TOTAL_LABELS", "starts_with_total", "totals"]
 
@@ -27,14 +28,30 @@ MONEY = re.compile(
 # subtotal ("Amount excl. GST"), and so is the qualifier alone on a totals line ("Excl.
 # GST"); any "<word> Total/Amount", "<sum> due/payable" or the owing word alone ("To pay")
 # is the total.
-_SUMS = ("total", "amount", "subtotal", "sub total", "net total", "net amount", "sum")
+_SUMS = (
+    "total",
+    "amount",
+    "subtotal",
+    "sub total",
+    "net total",
+    "net amount",
+    "net value",
+    "sum",
+    "fees",
+    "charges",
+    "value",
+    "goods",
+    "services",
+)
 _EXCLUDING = ("ex", "excl", "exc", "excluding", "before", "pre", "exclusive of", "net of", "less")
 _TOTAL_OF = ("sale", "order", "receipt", "invoice", "grand", "final", "bill", "job", "purchase")
-_OWED = ("due", "payable", "owing", "to pay", "now due", "outstanding")
+_OWED = ("due", "payable", "owing", "to pay", "now due", "outstanding", "charged")
+# Words that put the GST on its own line: "Add GST", "of which GST", "GST on fees".
+_GST_OF = ("add", "plus", "of which", "incl", "inc", "includes", "including", "included")
 
 TOTAL_LABELS = {
     "subtotal": [
-        "subtotal", "sub total", "net total", "net amount", "total before gst",
+        "subtotal", "sub total", "net total", "net amount", "net value", "total before gst",
         *(f"{s} {e} {t}" for s in _SUMS for e in _EXCLUDING for t in ("gst", "tax")),
         *(f"{e} {t}" for e in _EXCLUDING if e not in ("less", "net of") for t in ("gst", "tax")),
     ],
@@ -42,12 +59,14 @@ TOTAL_LABELS = {
         "gst", "gst 10%", "gst 10", "tax", "gst amount", "total gst", "gst included",
         "includes gst", "incl gst", "gst incl", "vat", "plus gst", "add gst", "tax 10%",
         "total includes gst", "total tax", "gst @ 10%", "10% gst",
+        *(f"{w} {t}" for w in _GST_OF for t in ("gst", "tax", "gst of")),
+        *(f"{t} on {s}" for t in ("gst", "tax") for s in _SUMS),
     ],
     "total": [
         "total", "total amount", "total inc gst", "total incl gst", "total aud",
         "amount paid", "total paid", "total including gst", "total inclusive of gst",
         *(f"{w} {s}" for w in _TOTAL_OF for s in ("total", "amount")),
-        "to pay", "total to pay", "amount to pay",
+        "to pay", "total to pay", "amount to pay", "charged",
         *(f"{s} {o}" for s in ("total", "amount", "balance") for o in _OWED),
     ],
     "closing": [
@@ -55,6 +74,12 @@ TOTAL_LABELS = {
         "balance carried forward", "final balance", "closing bal", "balance at close",
     ],
 }  # fmt: skip
+# An amount found for a label: its value and its text as printed.
+_Candidate = tuple[Decimal, str]
+# Sums of rounded amounts agree to a cent.
+_ADD_TOLERANCE = Decimal("0.011")
+# How far under a box's label (in its line heights) its value may sit.
+_BOX_REACH = 2.5
 _KIND_OF = {label_key(lab): kind for kind, labs in TOTAL_LABELS.items() for lab in labs}
 
 
@@ -82,8 +107,8 @@ def _amount(text: str) -> Decimal | None:
     return -value if "-" in raw or "(" in raw or raw.upper().endswith("DR") else value
 
 
-def _candidates(page: Page) -> dict[str, list[tuple[Decimal, str]]]:
-    found: dict[str, list[tuple[Decimal, str]]] = {k: [] for k in TOTAL_LABELS}
+def _candidates(page: Page) -> dict[str, list[_Candidate]]:
+    found: dict[str, list[_Candidate]] = {k: [] for k in TOTAL_LABELS}
     for label, line, seg, n in page.find_labels(list(_KIND_OF)):
         kind = _KIND_OF[label_key(label)]
         rest = seg.tail(n)
@@ -91,17 +116,87 @@ def _candidates(page: Page) -> dict[str, list[tuple[Decimal, str]]]:
         texts = ([rest.text] if rest else []) + right
         moneys = [m.group(0) for t in texts for m in MONEY.finditer(t)]
         if not moneys:
-            moneys = [
-                m.group(0) for _, s in page.under(line, seg, 1) for m in MONEY.finditer(s.text)
-            ]
+            under = [s for _, s in page.under(line, seg, 1)] or _boxed_value(page, line, seg)
+            moneys = [m.group(0) for s in under for m in MONEY.finditer(s.text)]
         if moneys:
             # The rightmost amount: a line may carry a rate ("GST 10%") or a count first.
             found[kind].append((_amount(moneys[-1]) or Decimal(0), moneys[-1]))
     return found
 
 
-def totals(page: Page) -> dict[str, str]:
-    """``{"subtotal", "gst", "total", "closing"}`` amounts as printed, those found."""
+def _boxed_value(page: Page, line: Line, seg: Segment) -> list[Segment]:
+    """The value of a label that heads a box, set right-aligned under it: the first
+    phrase from the label's left edge rightwards on the next line that has one there
+    (lines in between may carry only text further left)."""
+    for below in page.lines[line.index + 1 :]:
+        if below.y0 - line.y1 > _BOX_REACH * line.height:
+            break
+        right = [s for s in below.segments if s.x1 > seg.x0]
+        if right:
+            return right[:1] if MONEY.fullmatch(right[0].text.strip()) else []
+    return []
+
+
+def _adding_up(
+    subs: list[_Candidate], gsts: list[_Candidate], tots: list[_Candidate]
+) -> list[tuple[_Candidate, _Candidate, _Candidate]]:
+    """The (subtotal, GST, total) choices with subtotal + GST = total."""
+    return [
+        (s, g, t)
+        for t in tots
+        for s in subs
+        for g in gsts
+        if s is not t and abs(s[0] + g[0] - t[0]) < _ADD_TOLERANCE
+    ]
+
+
+def totals(page: Page, after: int = 0) -> dict[str, str]:
+    """``{"subtotal", "gst", "total", "closing"}`` amounts as printed, those found (the
+    lines from ``after`` on, below the items, may hold them with labels that did not
+    read)."""
+    out = _labelled_totals(page)
+    if not {"subtotal", "gst"} <= out.keys() or not _adds_up(out):
+        out.update(_unlabelled_totals(page, after, out.get("total")))
+    return out
+
+
+def _adds_up(out: dict[str, str]) -> bool:
+    amounts = [_amount(out[k]) for k in ("subtotal", "gst", "total") if k in out]
+    if len(amounts) < 3 or None in amounts:
+        return False
+    sub, gst, total = amounts
+    return abs(sub + gst - total) < _ADD_TOLERANCE  # type: ignore[operator]
+
+
+def _unlabelled_totals(page: Page, after: int, total: str | None) -> dict[str, str]:
+    """Three amounts, a line each, top to bottom, below the items, with subtotal + GST
+    = total and the GST a tenth of the subtotal: those are the totals whatever their
+    labels say (or whether they read at all). The total must be the labelled one, if any."""
+    found = [
+        (value, text)
+        for line in page.lines[after:]
+        for text in MONEY.findall(line.text)[-1:]
+        if (value := _amount(text))
+    ]
+    want = _amount(total) if total else None
+    for s, g, t in _gst_triples(found):
+        if want is None or abs(t[0] - want) < _ADD_TOLERANCE:
+            return {"subtotal": s[1], "gst": g[1], "total": t[1]}
+    return {}
+
+
+def _gst_triples(found: list[_Candidate]) -> Iterator[tuple[_Candidate, ...]]:
+    """(subtotal, GST, total) in page order, the lowest total first, where the GST is a
+    tenth of the subtotal and adds up with it to the total."""
+    for k in range(len(found) - 1, 1, -1):
+        for i in range(k - 1):
+            for j in range(i + 1, k):
+                s, g, t = found[i][0], found[j][0], found[k][0]
+                if abs(s + g - t) < _ADD_TOLERANCE and abs(s / 10 - g) < _ADD_TOLERANCE:
+                    yield found[i], found[j], found[k]
+
+
+def _labelled_totals(page: Page) -> dict[str, str]:
     found = _candidates(page)
     out: dict[str, str] = {}
     subs, gsts, tots = found["subtotal"], found["gst"], found["total"]
@@ -109,13 +204,9 @@ def totals(page: Page) -> dict[str, str]:
         total = max(tots, key=lambda c: c[0])
         # "Total includes GST $4.50": a total-labelled amount that is 1/11 of the total.
         gsts = gsts or [c for c in tots if c[0] < total[0] and abs(c[0] * 11 - total[0]) < 0.06]
-        consistent = [
-            (s, g, t)
-            for t in tots
-            for s in subs
-            for g in gsts
-            if abs(s[0] + g[0] - t[0]) < Decimal("0.011")
-        ]
+        # A total-labelled amount that the GST brings to a larger total is the subtotal
+        # ("Total fees" + "GST on fees" = "Balance owing"), when no subtotal label adds up.
+        consistent = _adding_up(subs, gsts, tots) or _adding_up(tots, gsts, tots)
         if consistent:
             s, g, total = max(consistent, key=lambda c: c[2][0])
             out.update(subtotal=s[1], gst=g[1])

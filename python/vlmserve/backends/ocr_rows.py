@@ -1,0 +1,195 @@
+"""One priced line of an item table: its description and numbers, the numbers told apart
+by what they satisfy (quantity x unit price = line amount), not by where they stand.
+
+>>> from vlmserve.backends.ocr_layout import Line, Segment, Word
+>>> words = [Word("2", 10, 10, 20, 30), Word("x", 26, 10, 34, 30), Word("Flat", 40, 10, 80, 30),
+...          Word("White", 86, 10, 140, 30), Word("9.00", 400, 10, 450, 30)]
+>>> item(parse(Line([Segment(words[:4]), Segment(words[4:])], 0)), shows_amount=True)
+('Flat White', '2', '4.50')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from vlmserve.backends.ocr_layout import Line, Segment
+
+__all__ = [
+    "CENT",
+    "MONEY",
+    "Row",
+    "cents",
+    "description",
+    "item",
+    "line_amount",
+    "parse",
+    "quantity",
+    "solve",
+]
+
+CENT = Decimal("0.01")
+_NUMBER = re.compile(r"^\(?-?\$?(\d[\d,]*(?:\.\d+)?)\)?$")
+MONEY = re.compile(r"^\(?-?\$?\d{1,3}(?:,?\d{3})*\.\d{2}\)?$")
+_DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
+# A quantity printed with its row's description: "2 x Flat White", "3 @", "x2".
+_LEADING_QTY = re.compile(
+    r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
+)
+# An item code before the description, with the rule OCR read between them: "X297 = Call",
+# "LD-8876 — LED downlight", "M3-2707 Microsoft", or a till's product number ("7062 CHEDDAR
+# 500G": four digits or more are never a row's quantity).
+_LEADING_CODE = re.compile(
+    r"^(?:[A-Z][A-Z0-9]{0,3}[-/]?\d{2,}|\d{4,})\W*\s+(?:[=_—–|-]+\s*)?(?=[A-Za-z])"
+)
+# A quantity and price run into the description by OCR: "Sunscreen 200ml 1 @ 15.59".
+_TRAILING_PRICE = re.compile(
+    r"(?:\s*@|\s+(?:\d+(?:\.\d+)?\s*)?[x×@])\s*\$?\d[\d,]*\.\d{2}$", re.IGNORECASE
+)
+_ONE_UNIT = re.compile(r"\b[Iil|](?=(?:kg|g|ml|L|m|pk)\b)")
+_MILLILITRES = re.compile(r"(?<=\d)m[I1|]\b")
+_GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d)", re.IGNORECASE)
+# Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00".
+_GLUE = re.compile(r"^(?:[x×*@$]|aud|ea\.?|each)$", re.IGNORECASE)
+
+
+@dataclass
+class Row:
+    """One priced line: its description, the numbers outside it, and a quantity printed
+    with the description ("2 x Flat White")."""
+
+    desc: str
+    numbers: list[Decimal]
+    moneys: list[Decimal]
+    leading_qty: Decimal | None = None
+    line: int = -1  # the page line it was read from
+
+
+def parse(line: Line, run_in: bool = False) -> Row | None:
+    """The line as a priced row: None when it carries no amount. With ``run_in``, an
+    amount run into the end of a phrase counts ("Sum of section $871.06": under a
+    table's header, where no label-and-value line above the table is taken for a row)."""
+    numbers: list[Decimal] = []
+    moneys: list[Decimal] = []
+    text_segments: list[Segment] = []
+    for seg in line.segments:
+        # "2@4.97" read as one word is "2 @ 4.97".
+        words = [part for w in seg.words for part in _GLUED.split(w.text) if part]
+        values = [_value(w) for w in words]
+        if all(v is not None or _GLUE.match(w) for v, w in zip(values, words)):
+            for w, v in zip(words, values):
+                if v is not None:
+                    (moneys if MONEY.match(_fixed(w)) else numbers).append(v)
+        elif _runs_into(seg, run_in):
+            moneys.append(_value(seg.words[-1].text) or Decimal(0))
+            text_segments.append(Segment(seg.words[:-1]))
+        else:
+            text_segments.append(seg)
+    desc, leading = description(text_segments), None
+    m = _LEADING_QTY.match(desc)
+    if m:
+        leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
+    desc = _measures_fixed(_TRAILING_PRICE.sub("", _LEADING_CODE.sub("", desc)))
+    # A row whose amounts did not read still has its description and quantity.
+    if not moneys and not (desc and (numbers or leading is not None)):
+        return None
+    return Row(desc, numbers, moneys, leading, line.index)
+
+
+def _runs_into(seg: Segment, run_in: bool) -> bool:
+    """Whether the phrase ends in an amount that is the line's: with ``run_in``, or when
+    the words before it are no text but a misread "2 x" ("3: % $2.73")."""
+    if len(seg.words) < 2 or not MONEY.match(_fixed(seg.words[-1].text)):
+        return False
+    return run_in or not re.search(r"[A-Za-z]{3}", Segment(seg.words[:-1]).text)
+
+
+def description(segments: list[Segment]) -> str:
+    """The phrase with the most letters (an item code beside it has few)."""
+    texts = [s.text for s in segments]
+    best = max(texts, key=lambda t: sum(c.isalpha() for c in t), default="")
+    # Text with no word of 3 letters is a misread number or a stray mark, not a description.
+    return best.strip(" |:-") if re.search(r"[A-Za-z]{3}", best) else ""
+
+
+def _measures_fixed(text: str) -> str:
+    """A measure's OCR slips undone: "1" read as a letter before a unit ("Ikg") and "l"
+    read as "1" or "I" in "ml" after a number ("500mI")."""
+    return _MILLILITRES.sub("ml", _ONE_UNIT.sub("1", text))
+
+
+def _fixed(word: str) -> str:
+    """A numeric word with OCR's letter-for-digit slips undone ("i" for 1, "O" for 0)."""
+    return word.translate(_DIGIT_LOOKALIKES) if re.search(r"\d", word) else word
+
+
+def _value(word: str) -> Decimal | None:
+    # Stray marks around a number ("~-44.00", "2.") are rule and dot residue.
+    m = _NUMBER.match(_fixed(word).strip("~—–_'‘`\"").rstrip(".x×"))
+    if not m:
+        return None
+    try:
+        return Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def solve(row: Row) -> tuple[Decimal, Decimal] | None:
+    """(quantity, unit price) with quantity x price = an amount of the row, the amount the
+    rightmost that works."""
+    qtys = [q for q in [row.leading_qty, *row.numbers, *row.moneys] if q is not None and q > 0]
+    for ai in range(len(row.moneys) - 1, -1, -1):
+        amount = row.moneys[ai]
+        for pi, price in enumerate(row.moneys):
+            if pi == ai:
+                continue
+            for q in qtys:
+                if q is not price and q is not amount and abs(cents(q * price) - amount) <= CENT:
+                    return q, price
+    return None
+
+
+def _ratio(row: Row) -> tuple[Decimal, Decimal] | None:
+    """(quantity, price) from a price and an amount alone (the quantity did not read):
+    their ratio, when it is a quantity a line shows (a multiple of a quarter)."""
+    if len(row.moneys) < 2 or not row.moneys[-2]:
+        return None
+    price, amount = row.moneys[-2], row.moneys[-1]
+    qty = (amount / price * 4).quantize(Decimal(1)) / 4
+    ok = 0 < qty <= 1000 and abs(cents(qty * price) - amount) <= CENT
+    return (qty.normalize(), price) if ok else None
+
+
+def quantity(row: Row) -> Decimal | None:
+    if row.leading_qty is not None:
+        return row.leading_qty
+    small = [n for n in row.numbers if n == n.to_integral_value() and 0 < n < 1000]
+    return small[0] if small else None
+
+
+def item(row: Row, shows_amount: bool) -> tuple[str, str, str]:
+    if not row.moneys:
+        return row.desc, _plain_number(quantity(row) or Decimal(1)), ""
+    solved = solve(row) or _ratio(row)
+    if solved is None:
+        qty = quantity(row) or Decimal(1)
+        last = row.moneys[-1]
+        price = cents(last / qty) if shows_amount else last
+        solved = qty, price
+    qty, price = solved
+    return row.desc, _plain_number(qty), f"{price:.2f}"
+
+
+def line_amount(row: Row, shows_amount: bool) -> Decimal:
+    _, qty, price = item(row, shows_amount)
+    return cents(Decimal(qty) * Decimal(price or 0))
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _plain_number(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
