@@ -13,6 +13,7 @@ from vlmserve.backends import (
     Extractor,
     get_backend,
     ocr_bank,
+    ocr_dates,
     ocr_image,
     ocr_items,
     ocr_layout,
@@ -163,6 +164,7 @@ def test_unknown_backend_settings_are_refused():
         ocr_parties,
         ocr_payer,
         ocr_bank,
+        ocr_dates,
         ocr_image,
     ],  # fmt: skip
 )
@@ -517,3 +519,57 @@ def test_a_total_that_did_not_read_is_the_subtotal_plus_gst(extractor):
     page = render(extractor.root / "unreadable_total.png", UNREADABLE_TOTAL_DOCKET)
     f = extractor.process_single_image(str(page))["fields"]
     assert (f["SUBTOTAL_AMOUNT"], f["GST_AMOUNT"], f["TOTAL_AMOUNT"]) == ("52.05", "5.21", "57.26")
+
+
+# Dates named by words of any wording, in a header cell over them or before them in their
+# phrase: an issue date ("Date raised", "Tax point") and a due date ("Settle by", "Pay by").
+HEADER_ROW_DATES = [
+    ((80, 60), 40, "TAX INVOICE"),
+    ((80, 140), 24, "Bill to: Jane Citizen"),
+    ((80, 176), 24, "12 George Street, Sydney NSW 2000"),
+    ((80, 260), 24, "Ref No."), ((330, 260), 24, "Date raised"), ((600, 260), 24, "Settle by"),
+    ((80, 300), 24, "TI-52336"), ((330, 300), 24, "24 April 2024"),
+    ((600, 300), 24, "24 May 2024"),
+    ((700, 400), 26, "Total"), ((1000, 400), 26, "$418.00"),
+]  # fmt: skip
+
+
+def test_reads_dates_by_what_their_labels_mean(extractor):
+    page = render(extractor.root / "header_dates.png", HEADER_ROW_DATES)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["INVOICE_DATE"], f["DUE_DATE"]) == ("2024-04-24", "2024-05-24")
+    words = "Inv No: 7 Tax point: 02/07/2024 _ Pay by date: 09/07/2024".split()
+    doc = ocr_rules.Document(
+        Page.from_words([Word(w, 10 + 90 * i, 10, 80 + 90 * i, 30) for i, w in enumerate(words)])
+    )
+    assert (ocr_dates.invoice_date(doc), ocr_dates.due_date(doc)) == ("02/07/2024", "09/07/2024")
+
+
+def test_a_due_date_is_never_before_the_issue_date():
+    # The goods were due before the invoice was issued; the payment falls due after it.
+    words = "Issued: 10/07/2024 Goods due: 01/07/2024 Payment due: 24/07/2024".split()
+    doc = ocr_rules.Document(
+        Page.from_words([Word(w, 10 + 90 * i, 10, 80 + 90 * i, 30) for i, w in enumerate(words)])
+    )
+    assert ocr_dates.due_date(doc) == "24/07/2024"
+
+
+# A statement's side panel: its period stacked over two lines, the end date under the start.
+STACKED_PERIOD_STATEMENT = [
+    ((80, 60), 40, "Harbour Credit Union"),
+    ((80, 112), 24, "Savings account statement"),
+    ((80, 200), 24, "Member name"), ((450, 200), 24, "Date"),
+    ((650, 200), 24, "Details"), ((1050, 200), 24, "Balance"),
+    ((80, 236), 24, "Ada Fenwick"), ((450, 236), 24, "03/02/2025"),
+    ((650, 236), 24, "ATM Withdrawal"), ((1050, 236), 24, "1,077.70"),
+    ((80, 300), 24, "Dates covered"), ((450, 300), 24, "25/02/2025"),
+    ((650, 300), 24, "Direct Debit"), ((1050, 300), 24, "882.96"),
+    ((80, 336), 24, "01/02/2025 to"),
+    ((80, 372), 24, "28/02/2025"),
+]  # fmt: skip
+
+
+def test_reads_a_statement_period_carried_onto_the_next_line(extractor):
+    page = render(extractor.root / "stacked_period.png", STACKED_PERIOD_STATEMENT)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["STATEMENT_DATE_RANGE"] == "2025-02-01/2025-02-28"

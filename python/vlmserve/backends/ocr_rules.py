@@ -20,13 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from vlmserve.backends import ocr_bank, ocr_parties, ocr_payer
+from vlmserve.backends import ocr_bank, ocr_dates, ocr_parties, ocr_payer
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total, totals
 from vlmserve.backends.ocr_text import (
     DATE,
-    DATE_LABELS,
     DUE_LABELS,
     NUMBER_LABELS,
     PAYER_LABELS,
@@ -191,46 +190,6 @@ def _invoice_number(doc: Document) -> str | None:
     return None
 
 
-def _invoice_date(doc: Document) -> str | None:
-    if doc.kind == "BANK_STATEMENT":
-        return None  # a statement has a period (and transaction dates), not an issue date
-    due = {label_key(d) for d in DUE_LABELS}
-    for m in doc.values(DATE_LABELS, accept=lambda t: bool(DATE.search(t))):
-        if label_key(m.segment.text).split(" ")[0] not in due:
-            return first(DATE, m.value.text)
-    for line in doc.plain_lines():
-        if not any(w in label_key(line.text).split() for w in ("due", "period", "from", "to")):
-            found = first(DATE, line.text)
-            if found:
-                return found
-    return None
-
-
-# Two dates joined as a span ("1 May 2025 - 31 May 2025", "01/05/25 until 31/05/25").
-DATE_SPAN = re.compile(
-    rf"({DATE.pattern})\s*(?:-|\u2013|\u2014|to|until|till|through|thru)\s*({DATE.pattern})",
-    re.IGNORECASE,
-)
-
-
-def _statement_range(doc: Document) -> str | None:
-    """Two dates on a line that names a period; on a statement, any span of two dates
-    (its period may sit under a label of any wording, in a grid cell)."""
-    if doc.kind == "BANK_STATEMENT":
-        for line in doc.plain_lines():
-            for seg in line.segments:
-                span = DATE_SPAN.search(seg.text)
-                if span:
-                    return f"{span.group(1)} to {span.group(2)}"
-    for line in doc.page.lines:
-        dates = DATE.findall(line.text)
-        if len(dates) == 2 and any(
-            k in label_key(line.text) for k in ("period", "from", "statement", "to")
-        ):
-            return f"{dates[0]} to {dates[1]}"
-    return None
-
-
 def _items(part: int) -> Callable[[Document], list[str] | None]:
     def rule(doc: Document) -> list[str] | None:
         if doc.kind == "BANK_STATEMENT":
@@ -263,8 +222,8 @@ RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "PAYER_PHONE": ocr_parties.payer_part("phone"),
     "PAYER_EMAIL": ocr_parties.payer_email,
     "INVOICE_NUMBER": _invoice_number,
-    "INVOICE_DATE": _invoice_date,
-    "DUE_DATE": _labelled(DUE_LABELS, DATE),
+    "INVOICE_DATE": ocr_dates.invoice_date,
+    "DUE_DATE": ocr_dates.due_date,
     "LINE_ITEM_DESCRIPTIONS": _items(0),
     "LINE_ITEM_QUANTITIES": _items(1),
     "LINE_ITEM_PRICES": _items(2),
@@ -275,7 +234,7 @@ RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "BANK_NAME": ocr_bank.bank_name,
     "BANK_BSB_NUMBER": ocr_bank.bsb,
     "BANK_ACCOUNT_NUMBER": ocr_bank.account_number,
-    "STATEMENT_DATE_RANGE": _statement_range,
+    "STATEMENT_DATE_RANGE": ocr_dates.statement_range,
     "CLOSING_BALANCE": _total("closing"),
 }
 """The rule that reads each field of the default schema; other fields are NOT_FOUND."""
