@@ -12,6 +12,7 @@ from vlmserve import extract, synth
 from vlmserve.backends import (
     Extractor,
     get_backend,
+    ocr_balance,
     ocr_bank,
     ocr_dates,
     ocr_image,
@@ -22,6 +23,7 @@ from vlmserve.backends import (
     ocr_rules,
     ocr_table,
     ocr_text,
+    ocr_values,
 )
 from vlmserve.backends.ocr_layout import Page, Word
 
@@ -163,8 +165,10 @@ def test_unknown_backend_settings_are_refused():
         ocr_text,
         ocr_parties,
         ocr_payer,
+        ocr_balance,
         ocr_bank,
         ocr_dates,
+        ocr_values,
         ocr_image,
     ],  # fmt: skip
 )
@@ -573,3 +577,21 @@ def test_reads_a_statement_period_carried_onto_the_next_line(extractor):
     page = render(extractor.root / "stacked_period.png", STACKED_PERIOD_STATEMENT)
     f = extractor.process_single_image(str(page))["fields"]
     assert f["STATEMENT_DATE_RANGE"] == "2025-02-01/2025-02-28"
+
+
+# A statement's summary line: the closing balance labelled after other totals in one phrase.
+SUMMARY_LINE_STATEMENT = [
+    ((80, 60), 40, "Harbour Credit Union"),
+    ((80, 112), 24, "Statement of account"),
+    ((80, 200), 24, "Statement period 01/05/2025 - 31/05/2025"),
+    ((80, 260), 24, "Date"), ((300, 260), 24, "Details"), ((1000, 260), 24, "Balance"),
+    ((80, 300), 24, "02/05/2025"), ((300, 300), 24, "ATM Withdrawal"),
+    ((800, 300), 24, "-20.00"), ((1000, 300), 24, "80.00"),
+    ((80, 380), 24, "Previous balance: $100.00  Paid out: $20.00  New balance: $80.00"),
+]  # fmt: skip
+
+
+def test_reads_a_closing_balance_labelled_inside_a_summary_line(extractor):
+    page = render(extractor.root / "summary_line.png", SUMMARY_LINE_STATEMENT)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["CLOSING_BALANCE"] == "80.00"

@@ -18,17 +18,17 @@ not matched against one layout's labels.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vlmserve.backends.ocr_layout import Line, Page, Segment, label_key
-from vlmserve.backends.ocr_text import DATE, contact_like
+from vlmserve.backends.ocr_layout import Line, Page, Segment
+from vlmserve.backends.ocr_text import DATE
+from vlmserve.backends.ocr_values import Labelled, labelled, trailing_label
 from vlmserve.extract import normalize
 
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
-__all__ = ["Dated", "dated", "due_date", "invoice_date", "statement_range"]
+__all__ = ["dated", "due_date", "invoice_date", "statement_range"]
 
 # Stems that say a date is when payment falls due ("Due", "Payable", "Settle by",
 # "Deadline", "Expires"), and the words that make "Pay"/"Payment" say it ("Pay before").
@@ -48,59 +48,9 @@ DATE_SPAN = re.compile(rf"({DATE.pattern})\s*{_JOINER}\s*({DATE.pattern})", re.I
 _OPEN_SPAN = re.compile(rf"({DATE.pattern})\s*{_JOINER}\s*$", re.IGNORECASE)
 
 
-@dataclass
-class Dated:
-    """A date as printed, the words that name it (label key, "" if none) and where."""
-
-    text: str
-    label: str
-    line: Line
-    segment: Segment
-
-    @property
-    def iso(self) -> str | None:
-        value = normalize("date", self.text)
-        return value if isinstance(value, str) else None
-
-
-def dated(page: Page, lines: list[Line] | None = None) -> list[Dated]:
+def dated(page: Page, lines: list[Line] | None = None) -> list[Labelled]:
     """Every date on ``lines`` (default: the page) with its label, in reading order."""
-    out = []
-    for line in lines if lines is not None else page.lines:
-        for i, seg in enumerate(line.segments):
-            for m in DATE.finditer(seg.text):
-                label = _trailing_label(seg.text[: m.start()])
-                if not label and not re.search(r"\w", seg.text[: m.start()]):
-                    label = _label_beside(page, line, i)
-                out.append(Dated(m.group(0), label, line, seg))
-    return out
-
-
-def _trailing_label(text: str) -> str:
-    """The words right before a value: back to a word with a digit or a mark of its own
-    ("Document #: A92846 = Tax point:" -> "tax point")."""
-    words: list[str] = []
-    for word in reversed(text.split()):
-        if any(c.isdigit() for c in word):
-            break
-        if not any(c.isalpha() for c in word):
-            if words:
-                break
-            continue  # the label's own colon or dash
-        words.insert(0, word)
-    return label_key(" ".join(words))
-
-
-def _label_beside(page: Page, line: Line, index: int) -> str:
-    """The label left of a phrase on its line, else the header cell over it. A phrase with
-    digits or contact details left of it is another column's value, not a label."""
-    left = line.segments[index - 1].text if index > 0 else ""
-    if left and not re.search(r"\d", left) and not contact_like(left):
-        return _trailing_label(left)
-    over = page.above(line, line.segments[index])
-    if over and not any(c.isdigit() for c in over[1].text):
-        return label_key(over[1].text)
-    return ""
+    return labelled(page, DATE, lines)
 
 
 def role(label: str) -> str | None:
@@ -156,7 +106,7 @@ def statement_range(doc: Document) -> str | None:
     for line in doc.page.lines:
         for seg in line.segments:
             span = _span(doc.page, line, seg)
-            label = _trailing_label(seg.text.split(span[0])[0]) if span else ""
+            label = trailing_label(seg.text.split(span[0])[0]) if span else ""
             if span and (statement or role(label) == "period"):
                 return f"{span[0]} to {span[1]}"
     if statement:
@@ -177,7 +127,7 @@ def _span(page: Page, line: Line, seg: Segment) -> tuple[str, str] | None:
     return None
 
 
-def _bounds(dates: list[Dated]) -> str | None:
+def _bounds(dates: list[Labelled]) -> str | None:
     """A start-labelled date and a later period-labelled one."""
     starts = [d for d in dates if set(d.label.split()) & _START_WORDS and d.iso]
     for start in starts:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from vlmserve.backends import ocr_bank, ocr_dates, ocr_parties, ocr_payer
+from vlmserve.backends import ocr_balance, ocr_bank, ocr_dates, ocr_parties, ocr_payer
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total, totals
@@ -203,7 +203,7 @@ def _items(part: int) -> Callable[[Document], list[str] | None]:
 def _total(kind: str) -> Callable[[Document], str | None]:
     def rule(doc: Document) -> str | None:
         # A statement's "Total Credits" is no invoice total; its balance is its only sum.
-        if doc.kind == "BANK_STATEMENT" and kind != "closing":
+        if doc.kind == "BANK_STATEMENT":
             return None
         return doc.totals.get(kind)
 
@@ -235,7 +235,7 @@ RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "BANK_BSB_NUMBER": ocr_bank.bsb,
     "BANK_ACCOUNT_NUMBER": ocr_bank.account_number,
     "STATEMENT_DATE_RANGE": ocr_dates.statement_range,
-    "CLOSING_BALANCE": _total("closing"),
+    "CLOSING_BALANCE": ocr_balance.closing_balance,
 }
 """The rule that reads each field of the default schema; other fields are NOT_FOUND."""
 
