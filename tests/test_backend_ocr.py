@@ -595,3 +595,21 @@ def test_reads_a_closing_balance_labelled_inside_a_summary_line(extractor):
     page = render(extractor.root / "summary_line.png", SUMMARY_LINE_STATEMENT)
     f = extractor.process_single_image(str(page))["fields"]
     assert f["CLOSING_BALANCE"] == "80.00"
+
+
+# Payment details in a remittance slip: its "PAYMENT SLIP" title is no method; the method is
+# named after a payment word of any wording, a key-value pair before a sentence.
+REMITTANCE_SLIP = [
+    ((80, 60), 40, "TAX INVOICE"),
+    ((80, 140), 24, "Bill to: Jane Citizen"),
+    ((700, 400), 26, "Total"), ((1000, 400), 26, "$418.00"),
+    ((80, 500), 28, "PAYMENT SLIP"),
+    ((80, 560), 24, "Payment by direct deposit"),
+    ((80, 600), 24, "Jane Citizen = Preferred payment: Credit Card"),
+]  # fmt: skip
+
+
+def test_reads_the_payment_method_named_after_words_about_paying(extractor):
+    page = render(extractor.root / "remittance.png", REMITTANCE_SLIP)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["PAYMENT_METHOD"] == "Credit Card"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from vlmserve.backends.ocr_layout import label_key
+from vlmserve.backends.ocr_layout import Match, label_key
 from vlmserve.backends.ocr_text import (
     ACCOUNT_LABELS,
     BANK_LABELS,
@@ -31,7 +31,9 @@ from vlmserve.backends.ocr_text import (
     clip,
     first,
     is_labelled,
+    starts_with_label,
 )  # fmt: skip
+from vlmserve.backends.ocr_values import Labelled, labelled
 
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
@@ -77,21 +79,50 @@ _ACCOUNT_IN_TEXT = re.compile(
 
 
 def payment_method(doc: Document) -> str | None:
-    """After a payment-method label, else a method named on the page (not a statement's:
-    its transactions name methods, it was not paid by one)."""
-    for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
-        found = clip(m.value.text)
-        # "Payment expected 30/06" is a due date and "Payment Details" a block's heading;
-        # the method may be labelled further on.
-        if DATE.search(found) or (label_key(found).split() or [""])[0] in HEADING_NOUNS:
-            continue
-        if not re.search(r"\d{3}", found):
-            return _method_in(found)
-        break
+    """A method named after words about paying ("Preferred payment: EFT", "Remit via Bank
+    Transfer"), a key-value pair before a sentence; else a payment label's value that names
+    no method we know ("Payment method: Money order"); else a method named anywhere. Not a
+    statement's: its transactions name methods, it was not paid by one."""
     if doc.kind == "BANK_STATEMENT":
         return None
-    text = " " + " ".join(label_key(line.text) for line in doc.plain_lines()) + " "
-    return next((word for word in METHOD_WORDS if f" {word} " in text), None)
+    named = labelled(doc.page, _METHOD)
+    paid = [m for m in named if _about_paying(m.label)]
+    if paid:
+        return min(paid, key=lambda m: not _keyed(m)).text
+    for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not starts_with_label(t)):
+        found = _method_value(m)
+        if found:
+            return found
+    return named[0].text if named else None
+
+
+# Stems of the words that say how a document is paid ("Paid by", "Payment terms",
+# "Remit via", "Tendered", "Settle with", "Method").
+_PAYING_STEMS = ("pay", "paid", "remit", "tender", "settl", "method")
+
+
+def _about_paying(label: str) -> bool:
+    return any(w.startswith(_PAYING_STEMS) for w in label.split())
+
+
+def _keyed(value: Labelled) -> bool:
+    """The value follows its label's colon ("Payment option: Bank Transfer"), not a
+    sentence ("Payment by direct deposit")."""
+    before = value.segment.text.split(value.text)[0].rstrip()
+    return before.endswith(":") or not before
+
+
+def _method_value(m: Match) -> str | None:
+    """A payment label's value, when it names a method: not a date ("Payment expected
+    30/06"), a block's heading ("Payment Details") or a title run on after the label
+    ("PAYMENT SLIP": a label's own phrase holds its value only after a colon)."""
+    found = clip(m.value.text)
+    own = m.value.words[0] in m.segment.words
+    if DATE.search(found) or (label_key(found).split() or [""])[0] in HEADING_NOUNS:
+        return None
+    if re.search(r"\d{3}", found) or (own and ":" not in m.segment.text):
+        return None
+    return _method_in(found)
 
 
 # Longest first: "Bank Transfer" before "Bank", "Credit Card" before "Card".
