@@ -613,3 +613,33 @@ def test_reads_the_payment_method_named_after_words_about_paying(extractor):
     page = render(extractor.root / "remittance.png", REMITTANCE_SLIP)
     f = extractor.process_single_image(str(page))["fields"]
     assert f["PAYMENT_METHOD"] == "Credit Card"
+
+
+def _page(rows):
+    """A page of phrases at (x, y), each word 60 px wide."""
+    return Page.from_words(
+        [
+            Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20)
+            for x, y, text in rows
+            for i, w in enumerate(text.split())
+        ]
+    )
+
+
+def test_reads_bank_details_stacked_under_their_labels_in_a_side_panel():
+    # A transaction's date beside the account label is not the account number.
+    page = _page([
+        (10, 0, "Bank-State-Branch"), (600, 0, "13/04/2025 EFTPOS 8,428.31"),
+        (10, 40, "015 071"),
+        (10, 80, "Acc No."), (600, 80, "2025-09-16 Interest 6,040.16"),
+        (10, 120, "39906028"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert (ocr_bank.bsb(doc), ocr_bank.account_number(doc)) == ("015 071", "39906028")
+
+
+def test_reads_a_bsb_label_spelt_out_or_naming_its_kind():
+    doc = ocr_rules.Document(_page([(10, 0, "A/C Name: Pitt IT - BSB Code: 080-075")]))
+    assert ocr_bank.bsb(doc) == "080-075"
+    doc = ocr_rules.Document(_page([(10, 0, "Bank-State-Branch: 112 O11")]))
+    assert ocr_bank.bsb(doc) == "112 011"

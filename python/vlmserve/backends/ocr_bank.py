@@ -68,8 +68,12 @@ BANK_NAME = re.compile(
     r"|^Bank\s+of(?:\s+[A-Z][\w&'.-]*){1,3}$",
 )
 # Bank details inside a sentence: the value right after its label, wherever the label is.
+# A BSB label may be spelt out ("Bank-State-Branch") and name its kind ("BSB Code"); OCR
+# reads the number's 0 as an O ("112 O11").
 _BSB_IN_TEXT = re.compile(
-    r"\bBSB\b(?:\s*(?:no|number|#))?\.?\s*:?\s*(\d{3}[\s-]?\d{3})\b", re.IGNORECASE
+    r"\b(?:BSB|bank[\s-]+state[\s-]+branch)\b(?:\s*(?:no|number|num|code|#))?\.?\s*:?\s*"
+    r"(?=[\dO\s-]*\d)([\dO]{3}[\s-]?[\dO]{3})\b",
+    re.IGNORECASE,
 )
 _ACCOUNT_IN_TEXT = re.compile(
     r"\b(?:account|acct|acc|a[/il]c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*"
@@ -179,24 +183,44 @@ def bank_named(text: str) -> str | None:
 
 
 def bsb(doc: Document) -> str | None:
-    """The BSB after its label: in the same sentence, else right of or under it."""
+    """The BSB after its label: in the same sentence, else right of, under or over it (a
+    side panel stacks each label over its value)."""
     for line in doc.page.lines:
         m = _BSB_IN_TEXT.search(line.text)
         if m:
-            return m.group(1)
+            return m.group(1).replace("O", "0").replace("o", "0")
     for m in doc.values(BSB_LABELS, accept=lambda t: bool(BSB.search(t))):
         return first(BSB, m.value.text)
-    return None
+    return next((v.text for v in labelled(doc.page, BSB) if _says_bsb(v.label)), None)
+
+
+def _says_bsb(label: str) -> bool:
+    return "bsb" in label.split() or "bank state branch" in label
+
+
+# An account number: digits, maybe grouped ("1234 5678", "12-345-678").
+_ACCOUNT_DIGITS = re.compile(r"\b\d[\d -]{4,}\d\b")
 
 
 def account_number(doc: Document) -> str | None:
-    """The account number after its label: in the same sentence, else right of or under
-    it."""
+    """The account number after its label: in the same sentence, else right of, under or
+    over it; never a date (a transaction's, in the column beside a side panel)."""
     for line in doc.page.lines:
         m = _ACCOUNT_IN_TEXT.search(line.text)
-        if m:
+        if m and not DATE.search(m.group(1)):
             return m.group(1).strip()
-    digits = re.compile(r"\b\d[\d -]{4,}\d\b")
-    for m in doc.values(ACCOUNT_LABELS, accept=lambda t: bool(digits.search(t))):
-        return first(digits, m.value.text)
-    return None
+    for m in doc.values(
+        ACCOUNT_LABELS, accept=lambda t: bool(_ACCOUNT_DIGITS.search(t)) and not DATE.search(t)
+    ):
+        return first(_ACCOUNT_DIGITS, m.value.text)
+    return next(
+        (v.text for v in labelled(doc.page, _ACCOUNT_DIGITS) if _says_account(v.label)), None
+    )
+
+
+def _says_account(label: str) -> bool:
+    """An account number's label ("Acc No.", "A/C number"), not its name's."""
+    words = label.split()
+    return bool({"acc", "acct", "account", "ac"} & set(words) or "a c" in label) and not (
+        {"name", "holder", "type"} & set(words)
+    )
