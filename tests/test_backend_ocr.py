@@ -643,3 +643,10 @@ def test_reads_a_bsb_label_spelt_out_or_naming_its_kind():
     assert ocr_bank.bsb(doc) == "080-075"
     doc = ocr_rules.Document(_page([(10, 0, "Bank-State-Branch: 112 O11")]))
     assert ocr_bank.bsb(doc) == "112 011"
+
+
+def test_reads_an_invoice_number_labelled_in_a_run_on_phrase_or_a_header_cell():
+    doc = ocr_rules.Document(_page([(10, 0, "Document #: A92846 = Tax point: 08/07/2024")]))
+    assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "A92846"
+    doc = ocr_rules.Document(_page([(10, 0, "Doc Ref"), (10, 40, "TI-64983")]))
+    assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "TI-64983"

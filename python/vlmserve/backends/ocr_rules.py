@@ -36,6 +36,7 @@ from vlmserve.backends.ocr_text import (
     first,
     is_labelled,
 )  # fmt: skip
+from vlmserve.backends.ocr_values import labelled
 
 __all__ = ["RULES", "Document", "answer"]
 
@@ -183,11 +184,24 @@ ID = re.compile(r"(?<![\w/])(?=[A-Z0-9/#-]*\d)[A-Z0-9][A-Z0-9/#-]*[A-Z0-9]\b|\b\
 
 
 def _invoice_number(doc: Document) -> str | None:
+    """After a number label; else an id whose label names a document's number anywhere
+    ("Document #: A92846 = ...", a "Document #" header cell). A statement has none."""
+    if doc.kind == "BANK_STATEMENT":
+        return None
     for m in doc.values(NUMBER_LABELS, accept=lambda t: bool(ID.search(clip(t)))):
         value = clip(m.value.text)
         if not DATE.search(value) and not abns(value):
             return first(ID, value)
+    for v in labelled(doc.page, ID):
+        words = set(v.label.split())
+        if words & _DOCUMENT_NOUNS and words & _NUMBER_WORDS and not DATE.search(v.text):
+            return v.text
     return None
+
+
+# A document's number is labelled by what it numbers and a word that says "number".
+_DOCUMENT_NOUNS = {"invoice", "inv", "document", "doc", "receipt", "bill", "docket", "tax"}
+_NUMBER_WORDS = {"no", "number", "num", "#", "id", "ref", "reference"}
 
 
 def _items(part: int) -> Callable[[Document], list[str] | None]:

@@ -65,7 +65,7 @@ def trailing_label(text: str) -> str:
     for word in reversed(text.split()):
         if any(c.isdigit() for c in word):
             break
-        if not any(c.isalpha() for c in word):
+        if not any(c.isalpha() or c == "#" for c in word):  # "#" says "number"
             if words:
                 break
             continue  # the label's own colon or dash
