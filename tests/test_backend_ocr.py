@@ -13,7 +13,9 @@ from vlmserve.backends import (
     Extractor,
     get_backend,
     ocr_address,
+    ocr_balance,
     ocr_bank,
+    ocr_dates,
     ocr_image,
     ocr_items,
     ocr_layout,
@@ -25,6 +27,7 @@ from vlmserve.backends import (
     ocr_supplier,
     ocr_table,
     ocr_text,
+    ocr_values,
 )
 from vlmserve.backends.ocr_layout import Page, Word
 
@@ -167,7 +170,10 @@ def test_unknown_backend_settings_are_refused():
         ocr_text,
         ocr_parties,
         ocr_payer,
+        ocr_balance,
         ocr_bank,
+        ocr_dates,
+        ocr_values,
         ocr_image,
         ocr_address,
         ocr_party_rows,
@@ -688,3 +694,130 @@ def test_item_codes_and_measure_slips_leave_the_description():
         Page.from_words(words), lambda t: t.startswith("Total"), lambda t: False
     )
     assert [row[0] for row in table.rows] == ["Bananas 1kg", "Sanitiser 500ml"]
+
+
+# Dates named by words of any wording, in a header cell over them or before them in their
+# phrase: an issue date ("Date raised", "Tax point") and a due date ("Settle by", "Pay by").
+HEADER_ROW_DATES = [
+    ((80, 60), 40, "TAX INVOICE"),
+    ((80, 140), 24, "Bill to: Jane Citizen"),
+    ((80, 176), 24, "12 George Street, Sydney NSW 2000"),
+    ((80, 260), 24, "Ref No."), ((330, 260), 24, "Date raised"), ((600, 260), 24, "Settle by"),
+    ((80, 300), 24, "TI-52336"), ((330, 300), 24, "24 April 2024"),
+    ((600, 300), 24, "24 May 2024"),
+    ((700, 400), 26, "Total"), ((1000, 400), 26, "$418.00"),
+]  # fmt: skip
+
+
+def test_reads_dates_by_what_their_labels_mean(extractor):
+    page = render(extractor.root / "header_dates.png", HEADER_ROW_DATES)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert (f["INVOICE_DATE"], f["DUE_DATE"]) == ("2024-04-24", "2024-05-24")
+    words = "Inv No: 7 Tax point: 02/07/2024 _ Pay by date: 09/07/2024".split()
+    doc = ocr_rules.Document(
+        Page.from_words([Word(w, 10 + 90 * i, 10, 80 + 90 * i, 30) for i, w in enumerate(words)])
+    )
+    assert (ocr_dates.invoice_date(doc), ocr_dates.due_date(doc)) == ("02/07/2024", "09/07/2024")
+
+
+def test_a_due_date_is_never_before_the_issue_date():
+    # The goods were due before the invoice was issued; the payment falls due after it.
+    words = "Issued: 10/07/2024 Goods due: 01/07/2024 Payment due: 24/07/2024".split()
+    doc = ocr_rules.Document(
+        Page.from_words([Word(w, 10 + 90 * i, 10, 80 + 90 * i, 30) for i, w in enumerate(words)])
+    )
+    assert ocr_dates.due_date(doc) == "24/07/2024"
+
+
+# A statement's side panel: its period stacked over two lines, the end date under the start.
+STACKED_PERIOD_STATEMENT = [
+    ((80, 60), 40, "Harbour Credit Union"),
+    ((80, 112), 24, "Savings account statement"),
+    ((80, 200), 24, "Member name"), ((450, 200), 24, "Date"),
+    ((650, 200), 24, "Details"), ((1050, 200), 24, "Balance"),
+    ((80, 236), 24, "Ada Fenwick"), ((450, 236), 24, "03/02/2025"),
+    ((650, 236), 24, "ATM Withdrawal"), ((1050, 236), 24, "1,077.70"),
+    ((80, 300), 24, "Dates covered"), ((450, 300), 24, "25/02/2025"),
+    ((650, 300), 24, "Direct Debit"), ((1050, 300), 24, "882.96"),
+    ((80, 336), 24, "01/02/2025 to"),
+    ((80, 372), 24, "28/02/2025"),
+]  # fmt: skip
+
+
+def test_reads_a_statement_period_carried_onto_the_next_line(extractor):
+    page = render(extractor.root / "stacked_period.png", STACKED_PERIOD_STATEMENT)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["STATEMENT_DATE_RANGE"] == "2025-02-01/2025-02-28"
+
+
+# A statement's summary line: the closing balance labelled after other totals in one phrase.
+SUMMARY_LINE_STATEMENT = [
+    ((80, 60), 40, "Harbour Credit Union"),
+    ((80, 112), 24, "Statement of account"),
+    ((80, 200), 24, "Statement period 01/05/2025 - 31/05/2025"),
+    ((80, 260), 24, "Date"), ((300, 260), 24, "Details"), ((1000, 260), 24, "Balance"),
+    ((80, 300), 24, "02/05/2025"), ((300, 300), 24, "ATM Withdrawal"),
+    ((800, 300), 24, "-20.00"), ((1000, 300), 24, "80.00"),
+    ((80, 380), 24, "Previous balance: $100.00  Paid out: $20.00  New balance: $80.00"),
+]  # fmt: skip
+
+
+def test_reads_a_closing_balance_labelled_inside_a_summary_line(extractor):
+    page = render(extractor.root / "summary_line.png", SUMMARY_LINE_STATEMENT)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["CLOSING_BALANCE"] == "80.00"
+
+
+# Payment details in a remittance slip: its "PAYMENT SLIP" title is no method; the method is
+# named after a payment word of any wording, a key-value pair before a sentence.
+REMITTANCE_SLIP = [
+    ((80, 60), 40, "TAX INVOICE"),
+    ((80, 140), 24, "Bill to: Jane Citizen"),
+    ((700, 400), 26, "Total"), ((1000, 400), 26, "$418.00"),
+    ((80, 500), 28, "PAYMENT SLIP"),
+    ((80, 560), 24, "Payment by direct deposit"),
+    ((80, 600), 24, "Jane Citizen = Preferred payment: Credit Card"),
+]  # fmt: skip
+
+
+def test_reads_the_payment_method_named_after_words_about_paying(extractor):
+    page = render(extractor.root / "remittance.png", REMITTANCE_SLIP)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["PAYMENT_METHOD"] == "Credit Card"
+
+
+def _page(rows):
+    """A page of phrases at (x, y), each word 60 px wide."""
+    return Page.from_words(
+        [
+            Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20)
+            for x, y, text in rows
+            for i, w in enumerate(text.split())
+        ]
+    )
+
+
+def test_reads_bank_details_stacked_under_their_labels_in_a_side_panel():
+    # A transaction's date beside the account label is not the account number.
+    page = _page([
+        (10, 0, "Bank-State-Branch"), (600, 0, "13/04/2025 EFTPOS 8,428.31"),
+        (10, 40, "015 071"),
+        (10, 80, "Acc No."), (600, 80, "2025-09-16 Interest 6,040.16"),
+        (10, 120, "39906028"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert (ocr_bank.bsb(doc), ocr_bank.account_number(doc)) == ("015 071", "39906028")
+
+
+def test_reads_a_bsb_label_spelt_out_or_naming_its_kind():
+    doc = ocr_rules.Document(_page([(10, 0, "A/C Name: Pitt IT - BSB Code: 080-075")]))
+    assert ocr_bank.bsb(doc) == "080-075"
+    doc = ocr_rules.Document(_page([(10, 0, "Bank-State-Branch: 112 O11")]))
+    assert ocr_bank.bsb(doc) == "112 011"
+
+
+def test_reads_an_invoice_number_labelled_in_a_run_on_phrase_or_a_header_cell():
+    doc = ocr_rules.Document(_page([(10, 0, "Document #: A92846 = Tax point: 08/07/2024")]))
+    assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "A92846"
+    doc = ocr_rules.Document(_page([(10, 0, "Doc Ref"), (10, 40, "TI-64983")]))
+    assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "TI-64983"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from vlmserve.backends.ocr_layout import label_key
+from vlmserve.backends.ocr_layout import Match, label_key
 from vlmserve.backends.ocr_text import (
     ACCOUNT_LABELS,
     BANK_LABELS,
@@ -31,7 +31,9 @@ from vlmserve.backends.ocr_text import (
     clip,
     first,
     is_labelled,
+    starts_with_label,
 )  # fmt: skip
+from vlmserve.backends.ocr_values import Labelled, labelled
 
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
@@ -66,8 +68,12 @@ BANK_NAME = re.compile(
     r"|^Bank\s+of(?:\s+[A-Z][\w&'.-]*){1,3}$",
 )
 # Bank details inside a sentence: the value right after its label, wherever the label is.
+# A BSB label may be spelt out ("Bank-State-Branch") and name its kind ("BSB Code"); OCR
+# reads the number's 0 as an O ("112 O11").
 _BSB_IN_TEXT = re.compile(
-    r"\bBSB\b(?:\s*(?:no|number|#))?\.?\s*:?\s*(\d{3}[\s-]?\d{3})\b", re.IGNORECASE
+    r"\b(?:BSB|bank[\s-]+state[\s-]+branch)\b(?:\s*(?:no|number|num|code|#))?\.?\s*:?\s*"
+    r"(?=[\dO\s-]*\d)([\dO]{3}[\s-]?[\dO]{3})\b",
+    re.IGNORECASE,
 )
 _ACCOUNT_IN_TEXT = re.compile(
     r"\b(?:account|acct|acc|a[/il]c)\b\.?(?:\s*(?:no|number|num|#))?\.?\s*:?\s*"
@@ -77,21 +83,50 @@ _ACCOUNT_IN_TEXT = re.compile(
 
 
 def payment_method(doc: Document) -> str | None:
-    """After a payment-method label, else a method named on the page (not a statement's:
-    its transactions name methods, it was not paid by one)."""
-    for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not is_labelled(t)):
-        found = clip(m.value.text)
-        # "Payment expected 30/06" is a due date and "Payment Details" a block's heading;
-        # the method may be labelled further on.
-        if DATE.search(found) or (label_key(found).split() or [""])[0] in HEADING_NOUNS:
-            continue
-        if not re.search(r"\d{3}", found):
-            return _method_in(found)
-        break
+    """A method named after words about paying ("Preferred payment: EFT", "Remit via Bank
+    Transfer"), a key-value pair before a sentence; else a payment label's value that names
+    no method we know ("Payment method: Money order"); else a method named anywhere. Not a
+    statement's: its transactions name methods, it was not paid by one."""
     if doc.kind == "BANK_STATEMENT":
         return None
-    text = " " + " ".join(label_key(line.text) for line in doc.plain_lines()) + " "
-    return next((word for word in METHOD_WORDS if f" {word} " in text), None)
+    named = labelled(doc.page, _METHOD)
+    paid = [m for m in named if _about_paying(m.label)]
+    if paid:
+        return min(paid, key=lambda m: not _keyed(m)).text
+    for m in doc.values(METHOD_LABELS, accept=lambda t: bool(t) and not starts_with_label(t)):
+        found = _method_value(m)
+        if found:
+            return found
+    return named[0].text if named else None
+
+
+# Stems of the words that say how a document is paid ("Paid by", "Payment terms",
+# "Remit via", "Tendered", "Settle with", "Method").
+_PAYING_STEMS = ("pay", "paid", "remit", "tender", "settl", "method")
+
+
+def _about_paying(label: str) -> bool:
+    return any(w.startswith(_PAYING_STEMS) for w in label.split())
+
+
+def _keyed(value: Labelled) -> bool:
+    """The value follows its label's colon ("Payment option: Bank Transfer"), not a
+    sentence ("Payment by direct deposit")."""
+    before = value.segment.text.split(value.text)[0].rstrip()
+    return before.endswith(":") or not before
+
+
+def _method_value(m: Match) -> str | None:
+    """A payment label's value, when it names a method: not a date ("Payment expected
+    30/06"), a block's heading ("Payment Details") or a title run on after the label
+    ("PAYMENT SLIP": a label's own phrase holds its value only after a colon)."""
+    found = clip(m.value.text)
+    own = m.value.words[0] in m.segment.words
+    if DATE.search(found) or (label_key(found).split() or [""])[0] in HEADING_NOUNS:
+        return None
+    if re.search(r"\d{3}", found) or (own and ":" not in m.segment.text):
+        return None
+    return _method_in(found)
 
 
 # Longest first: "Bank Transfer" before "Bank", "Credit Card" before "Card".
@@ -148,24 +183,44 @@ def bank_named(text: str) -> str | None:
 
 
 def bsb(doc: Document) -> str | None:
-    """The BSB after its label: in the same sentence, else right of or under it."""
+    """The BSB after its label: in the same sentence, else right of, under or over it (a
+    side panel stacks each label over its value)."""
     for line in doc.page.lines:
         m = _BSB_IN_TEXT.search(line.text)
         if m:
-            return m.group(1)
+            return m.group(1).replace("O", "0").replace("o", "0")
     for m in doc.values(BSB_LABELS, accept=lambda t: bool(BSB.search(t))):
         return first(BSB, m.value.text)
-    return None
+    return next((v.text for v in labelled(doc.page, BSB) if _says_bsb(v.label)), None)
+
+
+def _says_bsb(label: str) -> bool:
+    return "bsb" in label.split() or "bank state branch" in label
+
+
+# An account number: digits, maybe grouped ("1234 5678", "12-345-678").
+_ACCOUNT_DIGITS = re.compile(r"\b\d[\d -]{4,}\d\b")
 
 
 def account_number(doc: Document) -> str | None:
-    """The account number after its label: in the same sentence, else right of or under
-    it."""
+    """The account number after its label: in the same sentence, else right of, under or
+    over it; never a date (a transaction's, in the column beside a side panel)."""
     for line in doc.page.lines:
         m = _ACCOUNT_IN_TEXT.search(line.text)
-        if m:
+        if m and not DATE.search(m.group(1)):
             return m.group(1).strip()
-    digits = re.compile(r"\b\d[\d -]{4,}\d\b")
-    for m in doc.values(ACCOUNT_LABELS, accept=lambda t: bool(digits.search(t))):
-        return first(digits, m.value.text)
-    return None
+    for m in doc.values(
+        ACCOUNT_LABELS, accept=lambda t: bool(_ACCOUNT_DIGITS.search(t)) and not DATE.search(t)
+    ):
+        return first(_ACCOUNT_DIGITS, m.value.text)
+    return next(
+        (v.text for v in labelled(doc.page, _ACCOUNT_DIGITS) if _says_account(v.label)), None
+    )
+
+
+def _says_account(label: str) -> bool:
+    """An account number's label ("Acc No.", "A/C number"), not its name's."""
+    words = label.split()
+    return bool({"acc", "acct", "account", "ac"} & set(words) or "a c" in label) and not (
+        {"name", "holder", "type"} & set(words)
+    )

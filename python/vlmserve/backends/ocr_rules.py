@@ -20,13 +20,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from vlmserve.backends import ocr_bank, ocr_parties, ocr_payer
+from vlmserve.backends import ocr_balance, ocr_bank, ocr_dates, ocr_parties, ocr_payer
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total, totals
 from vlmserve.backends.ocr_text import (
     DATE,
-    DATE_LABELS,
     DUE_LABELS,
     NUMBER_LABELS,
     PAYER_LABELS,
@@ -37,6 +36,7 @@ from vlmserve.backends.ocr_text import (
     first,
     is_labelled,
 )  # fmt: skip
+from vlmserve.backends.ocr_values import labelled
 
 __all__ = ["RULES", "Document", "answer"]
 
@@ -184,51 +184,24 @@ ID = re.compile(r"(?<![\w/])(?=[A-Z0-9/#-]*\d)[A-Z0-9][A-Z0-9/#-]*[A-Z0-9]\b|\b\
 
 
 def _invoice_number(doc: Document) -> str | None:
+    """After a number label; else an id whose label names a document's number anywhere
+    ("Document #: A92846 = ...", a "Document #" header cell). A statement has none."""
+    if doc.kind == "BANK_STATEMENT":
+        return None
     for m in doc.values(NUMBER_LABELS, accept=lambda t: bool(ID.search(clip(t)))):
         value = clip(m.value.text)
         if not DATE.search(value) and not abns(value):
             return first(ID, value)
+    for v in labelled(doc.page, ID):
+        words = set(v.label.split())
+        if words & _DOCUMENT_NOUNS and words & _NUMBER_WORDS and not DATE.search(v.text):
+            return v.text
     return None
 
 
-def _invoice_date(doc: Document) -> str | None:
-    if doc.kind == "BANK_STATEMENT":
-        return None  # a statement has a period (and transaction dates), not an issue date
-    due = {label_key(d) for d in DUE_LABELS}
-    for m in doc.values(DATE_LABELS, accept=lambda t: bool(DATE.search(t))):
-        if label_key(m.segment.text).split(" ")[0] not in due:
-            return first(DATE, m.value.text)
-    for line in doc.plain_lines():
-        if not any(w in label_key(line.text).split() for w in ("due", "period", "from", "to")):
-            found = first(DATE, line.text)
-            if found:
-                return found
-    return None
-
-
-# Two dates joined as a span ("1 May 2025 - 31 May 2025", "01/05/25 until 31/05/25").
-DATE_SPAN = re.compile(
-    rf"({DATE.pattern})\s*(?:-|\u2013|\u2014|to|until|till|through|thru)\s*({DATE.pattern})",
-    re.IGNORECASE,
-)
-
-
-def _statement_range(doc: Document) -> str | None:
-    """Two dates on a line that names a period; on a statement, any span of two dates
-    (its period may sit under a label of any wording, in a grid cell)."""
-    if doc.kind == "BANK_STATEMENT":
-        for line in doc.plain_lines():
-            for seg in line.segments:
-                span = DATE_SPAN.search(seg.text)
-                if span:
-                    return f"{span.group(1)} to {span.group(2)}"
-    for line in doc.page.lines:
-        dates = DATE.findall(line.text)
-        if len(dates) == 2 and any(
-            k in label_key(line.text) for k in ("period", "from", "statement", "to")
-        ):
-            return f"{dates[0]} to {dates[1]}"
-    return None
+# A document's number is labelled by what it numbers and a word that says "number".
+_DOCUMENT_NOUNS = {"invoice", "inv", "document", "doc", "receipt", "bill", "docket", "tax"}
+_NUMBER_WORDS = {"no", "number", "num", "#", "id", "ref", "reference"}
 
 
 def _items(part: int) -> Callable[[Document], list[str] | None]:
@@ -244,7 +217,7 @@ def _items(part: int) -> Callable[[Document], list[str] | None]:
 def _total(kind: str) -> Callable[[Document], str | None]:
     def rule(doc: Document) -> str | None:
         # A statement's "Total Credits" is no invoice total; its balance is its only sum.
-        if doc.kind == "BANK_STATEMENT" and kind != "closing":
+        if doc.kind == "BANK_STATEMENT":
             return None
         return doc.totals.get(kind)
 
@@ -263,8 +236,8 @@ RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "PAYER_PHONE": ocr_parties.payer_part("phone"),
     "PAYER_EMAIL": ocr_parties.payer_email,
     "INVOICE_NUMBER": _invoice_number,
-    "INVOICE_DATE": _invoice_date,
-    "DUE_DATE": _labelled(DUE_LABELS, DATE),
+    "INVOICE_DATE": ocr_dates.invoice_date,
+    "DUE_DATE": ocr_dates.due_date,
     "LINE_ITEM_DESCRIPTIONS": _items(0),
     "LINE_ITEM_QUANTITIES": _items(1),
     "LINE_ITEM_PRICES": _items(2),
@@ -275,8 +248,8 @@ RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "BANK_NAME": ocr_bank.bank_name,
     "BANK_BSB_NUMBER": ocr_bank.bsb,
     "BANK_ACCOUNT_NUMBER": ocr_bank.account_number,
-    "STATEMENT_DATE_RANGE": _statement_range,
-    "CLOSING_BALANCE": _total("closing"),
+    "STATEMENT_DATE_RANGE": ocr_dates.statement_range,
+    "CLOSING_BALANCE": ocr_balance.closing_balance,
 }
 """The rule that reads each field of the default schema; other fields are NOT_FOUND."""
 

@@ -92,7 +92,8 @@ METHOD_LABELS = [
 METHOD_WORDS = [
     "credit card", "debit card", "eftpos", "cash", "bank transfer", "direct debit",
     "direct deposit", "eft", "bpay", "visa", "mastercard", "amex", "american express",
-    "paypal", "cheque", "card", "apple pay", "google pay", "afterpay",
+    "paypal", "cheque", "card", "apple pay", "google pay", "afterpay", "payid", "osko",
+    "money order", "electronic funds transfer", "diners club",
 ]  # fmt: skip
 BANK_LABELS = ["bank", "bank name", "financial institution", "institution", "banking with"]
 BSB_LABELS = ["bsb", "bsb number", "bsb no", "branch", "bsb #"]
