@@ -14,7 +14,7 @@ from PIL import Image
 
 from vlmserve import InvalidArgumentError, extract, synth
 from vlmserve.backends.ocr import find_tessdata
-from vlmserve.synth import labels
+from vlmserve.synth import labels, vault_invoices
 from vlmserve.synth.content import make_document
 from vlmserve.synth.final_invoices import row_gst
 
@@ -22,11 +22,11 @@ SCHEMA = extract.Schema.default()
 KINDS = {f["name"]: f["kind"] for f in SCHEMA.fields}
 
 
-@pytest.fixture(scope="module", params=["tuned", "final", "exam", "blind", "sealed"])
+@pytest.fixture(scope="module", params=["tuned", "final", "exam", "blind", "sealed", "vault"])
 def sample(request, tmp_path_factory):
     """Six documents: every kind twice, from the tuned layouts, then from the final ones,
-    then from the exam, the blind and the sealed ones (``count=6`` draws both invoice layouts
-    of final, exam, blind and sealed)."""
+    then from the exam, the blind, the sealed and the vault ones (``count=6`` draws both
+    invoice layouts of final, exam, blind, sealed and vault)."""
     out = tmp_path_factory.mktemp(f"synth-{request.param}")
     rows = synth.generate(out, count=6, seed=11, split=request.param, progress=False)
     return out, rows, request.param
@@ -108,8 +108,36 @@ def test_money_adds_up(sample):
         subtotal = sum(cents(q * p) for q, p in zip(quantities, prices))
         if row["SUBTOTAL_AMOUNT"] != "NOT_FOUND":
             assert Decimal(row["SUBTOTAL_AMOUNT"]) == subtotal
-        assert Decimal(row["GST_AMOUNT"]) == cents(subtotal / 10)
-        assert Decimal(row["TOTAL_AMOUNT"]) == subtotal + cents(subtotal / 10)
+        gst = Decimal(row["GST_AMOUNT"])
+        if sample[2] == "vault":  # a practice's GST-free services carry no GST
+            assert gst <= cents(subtotal / 10)
+        else:
+            assert gst == cents(subtotal / 10)
+        assert Decimal(row["TOTAL_AMOUNT"]) == subtotal + gst
+
+
+def test_gst_free_lines_carry_no_gst_and_the_gst_column_adds_up():
+    """A practice's invoice: GST is 10 % of its taxable lines only, and the GST column it
+    prints ("GST-free" or the line's GST) adds up to the GST total."""
+    free = taxed = 0
+    for seed in range(60):
+        doc = make_document("invoice", random.Random(seed), "health")
+        taxable = sum((i.amount for i in doc.items if not i.gst_free), Decimal(0))
+        assert doc.gst == cents(taxable / 10)
+        assert doc.total == doc.subtotal + doc.gst
+        rows = vault_invoices._row_gst(doc)
+        assert sum(g for g in rows if g is not None) == doc.gst
+        for item, gst in zip(doc.items, rows):
+            assert (gst is None) == item.gst_free
+            assert gst is None or abs(gst - item.amount / 10) < Decimal("0.01")
+        free += any(i.gst_free for i in doc.items)
+        taxed += doc.gst > 0
+        truth = doc.truth()
+        assert (truth["DUE_DATE"] == "NOT_FOUND") == (truth["BANK_NAME"] == "NOT_FOUND")
+    assert free and taxed
+    for seed in range(20):  # every other document is taxable throughout, as before
+        doc = make_document("invoice", random.Random(seed))
+        assert doc.gst == cents(doc.subtotal / 10)
 
 
 def test_statement_balances_run_from_opening_to_closing():
@@ -123,33 +151,39 @@ def test_statement_balances_run_from_opening_to_closing():
         assert doc.truth()["CLOSING_BALANCE"] == f"{balance:.2f}"
 
 
-def test_held_out_final_exam_blind_and_sealed_layouts_only_when_asked():
-    tuned, held, final, exam, blind, sealed = (synth.select_layouts(split=s) for s in synth.SPLITS)
+def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
+    tuned, held, final, exam, blind, sealed, vault = (
+        synth.select_layouts(split=s) for s in synth.SPLITS
+    )
     assert synth.select_layouts() == tuned
     assert {lay.name for lay in held} == set(synth.HELD_OUT)
     assert {lay.name for lay in final} == set(synth.FINAL)
     assert {lay.name for lay in exam} == set(synth.EXAM)
     assert {lay.name for lay in blind} == set(synth.BLIND)
     assert {lay.name for lay in sealed} == set(synth.SEALED)
-    names = [{lay.name for lay in split} for split in (tuned, held, final, exam, blind, sealed)]
+    assert {lay.name for lay in vault} == set(synth.VAULT)
+    splits = (tuned, held, final, exam, blind, sealed, vault)
+    names = [{lay.name for lay in split} for split in splits]
     assert set.union(*names) == set(synth.LAYOUTS)
     assert sum(map(len, names)) == len(synth.LAYOUTS)  # every layout in exactly one split
     for kind in synth.KINDS:
-        for split in (held, final, exam, blind, sealed):
+        for split in (held, final, exam, blind, sealed, vault):
             assert any(lay.kind == kind for lay in split)
     assert sum(lay.kind == "invoice" for lay in tuned) >= 3
     assert sum(lay.kind == "invoice" for lay in final) >= 2
     assert sum(lay.kind == "invoice" for lay in exam) >= 2
     assert sum(lay.kind == "invoice" for lay in blind) >= 2
     assert sum(lay.kind == "invoice" for lay in sealed) >= 2
-    for layouts in (tuned, final, exam, blind, sealed):
+    assert sum(lay.kind == "invoice" for lay in vault) >= 2
+    for layouts in (tuned, final, exam, blind, sealed, vault):
         # kinds take turns, so 3 x (most layouts of one kind) documents draw every layout
         drawn = {synth.render(index, 0, layouts).layout.name for index in range(9)}
         assert drawn == {lay.name for lay in layouts}
 
 
 def test_unseen_wording_never_reaches_tuned_layouts():
-    for pool in (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND, labels.SEALED):
+    pools = (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND, labels.SEALED, labels.VAULT)
+    for pool in pools:
         for key, wording in pool.items():
             assert not set(wording) & set(labels.TUNED.get(key, [])), key
     rng = random.Random(0)
@@ -169,16 +203,23 @@ def test_unseen_wording_never_reaches_tuned_layouts():
         ("exam", labels.EXAM, (labels.HELD_OUT, labels.FINAL)),
         ("blind", labels.BLIND, (labels.HELD_OUT, labels.FINAL, labels.EXAM)),
         ("sealed", labels.SEALED, (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND)),
+        (
+            "vault",
+            labels.VAULT,
+            (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND, labels.SEALED),
+        ),
     ],
 )
-def test_exam_blind_and_sealed_layouts_print_only_their_own_or_tuned_wording(split, pool, earlier):
-    """The exam, the blind and the sealed split meet wording no earlier split printed: their
-    own, or TUNED for about one label in five; never that of another unseen split (for the
-    sealed split, not even in another letter case)."""
+def test_exam_blind_sealed_and_vault_layouts_print_only_their_own_or_tuned_wording(
+    split, pool, earlier
+):
+    """The exam, the blind, the sealed and the vault split meet wording no earlier split
+    printed: their own, or TUNED for about one label in five; never that of another unseen
+    split (for the sealed and the vault split, not even in another letter case)."""
     seen = {w for other in earlier for ws in other.values() for w in ws}
     mine = {w for ws in pool.values() for w in ws}
     assert not mine & seen
-    if split == "sealed":
+    if split in ("sealed", "vault"):
         assert not {w.lower() for w in mine} & {w.lower() for w in seen}
     chosen = []
     for seed in range(40):
@@ -221,12 +262,14 @@ def test_every_layout_draws_its_kind(tmp_path):
         ("invoice_accounting", 5),
         # seed 5's page prints its ABN plainly, but Tesseract reads two of its digits wrong
         ("invoice_wholesale", 6),
+        ("invoice_practice", 5),
+        ("invoice_trade", 5),
     ],
 )
 def test_a_clean_invoice_reads_back_its_truth(name, seed):
     layout = synth.LAYOUTS[name]
     rng = random.Random(seed)
-    doc = make_document("invoice", rng)
+    doc = make_document("invoice", rng, layout.flavour)
     page = layout.draw(doc, labels.Labels(rng, layout.split), rng)
     text = tesserocr.image_to_text(page, path=find_tessdata("eng").rstrip("/") + "/")
     truth = doc.truth()
@@ -250,6 +293,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["--split", "exam"], "exam"),
         (["--split", "blind"], "blind"),
         (["--split", "sealed"], "sealed"),
+        (["--split", "vault"], "vault"),
     ],
 )
 def test_cli_writes_documents_of_a_split(tmp_path, flags, split):

@@ -4,9 +4,10 @@
 images and writes ``truth.csv`` beside them: ``image_file``, then one column per field of
 the default schema, in the normal forms of FIELDS.md, ``NOT_FOUND`` where the document does
 not carry the field. Everything printed is taken from the same data as the truth, money adds
-up (line amount = qty x unit price, GST = 10 % of the subtotal rounded to cents, total =
-subtotal + GST; a statement's closing balance = opening + credits - debits) and output is
-byte-identical for a seed (document ``i`` of seed ``s`` does not depend on ``count``).
+up (line amount = qty x unit price, GST = 10 % of the subtotal rounded to cents (of its
+taxable lines where a practice's invoice has GST-free ones), total = subtotal + GST; a
+statement's closing balance = opening + credits - debits) and output is byte-identical for a
+seed (document ``i`` of seed ``s`` does not depend on ``count``).
 
 The sample set in ``examples/documents/`` is made by::
 
@@ -43,7 +44,11 @@ invoice with sectioned items, an invoice with a tear-off remittance slip, an ema
 receipt and a credit union statement with a sidebar. The ``sealed`` split (:data:`SEALED`,
 ``labels.SEALED`` wording only) is a fifth, built without sight of any extraction rule: an
 accounting-software invoice, a wholesale invoice with item codes and remittance details, a
-point-of-sale app's receipt and a big bank's e-statement.
+point-of-sale app's receipt and a big bank's e-statement. The ``vault`` split (:data:`VAULT`,
+``labels.VAULT`` wording only) is a sixth, also built without sight of any extraction rule,
+each layout with content of its own line of business: a health practice's invoice (GST-free
+services), a trade supplier's account invoice, a cafe's, restaurant's or fuel station's
+thermal receipt and a credit union's or neo-bank's statement.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -86,6 +91,9 @@ from vlmserve.synth import (
     sealed_receipts,
     sealed_statements,
     statements,
+    vault_invoices,
+    vault_receipts,
+    vault_statements,
 )
 from vlmserve.synth.content import Document, make_document
 from vlmserve.synth.labels import Labels
@@ -102,24 +110,27 @@ __all__ = [
     "Rendered",
     "SEALED",
     "SPLITS",
+    "VAULT",
     "generate",
     "render",
     "select_layouts",
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed")
+SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault")
 
 
 @dataclass(frozen=True)
 class Layout:
     """A way to draw one kind of document; layouts of a ``split`` other than ``tuned`` are
-    kept out of tuning."""
+    kept out of tuning. A layout with a ``flavour`` draws documents of one line of business
+    (a practice's invoice, a fuel station's receipt: see ``content.make_document``)."""
 
     name: str
     kind: str
     draw: Callable[[Document, Labels, random.Random], Image.Image]
     split: str = "tuned"
+    flavour: str | None = None  # content of one line of business (content.FLAVOURS)
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -151,6 +162,10 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_wholesale", "invoice", sealed_invoices.wholesale, "sealed"),
         Layout("receipt_pos", "receipt", sealed_receipts.pos, "sealed"),
         Layout("statement_estatement", "statement", sealed_statements.estatement, "sealed"),
+        Layout("invoice_practice", "invoice", vault_invoices.practice, "vault", "health"),
+        Layout("invoice_trade", "invoice", vault_invoices.trade, "vault", "trade"),
+        Layout("receipt_thermal", "receipt", vault_receipts.thermal, "vault", "hospitality"),
+        Layout("statement_member", "statement", vault_statements.member, "vault", "member"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
@@ -158,6 +173,7 @@ FINAL: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "
 EXAM: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "exam")
 BLIND: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "blind")
 SEALED: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "sealed")
+VAULT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "vault")
 
 
 def select_layouts(
@@ -225,7 +241,7 @@ def render(index: int, seed: int, layouts: Sequence[Layout]) -> Rendered:
     of_kind = [lay for lay in layouts if lay.kind == kind]
     layout = of_kind[(index // len(kinds)) % len(of_kind)]
     rng = random.Random(f"vlmserve.synth:{seed}:{index}")
-    doc = make_document(kind, rng)
+    doc = make_document(kind, rng, layout.flavour)
     image = layout.draw(doc, Labels(rng, layout.split), rng)
     data, suffix = finish(image, rng)
     return Rendered(f"doc_{index:04d}.{suffix}", data, doc.truth(), layout)

@@ -54,6 +54,7 @@ class Item:
     description: str
     quantity: Decimal
     price: Decimal
+    gst_free: bool = False  # a GST-free supply (most health services): no GST on the line
 
     @property
     def amount(self) -> Decimal:
@@ -98,7 +99,8 @@ class Document:
 
     @property
     def gst(self) -> Decimal:
-        return cents(self.subtotal / 10)
+        """10 % of the taxable lines (every line but a GST-free one), rounded to cents."""
+        return cents(sum((i.amount for i in self.items if not i.gst_free), Decimal(0)) / 10)
 
     @property
     def total(self) -> Decimal:
@@ -150,8 +152,14 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def make_document(kind: str, rng: random.Random) -> Document:
-    """A random document of ``kind`` (``invoice``, ``receipt`` or ``statement``)."""
+def make_document(kind: str, rng: random.Random, flavour: str | None = None) -> Document:
+    """A random document of ``kind`` (``invoice``, ``receipt`` or ``statement``); a
+    ``flavour`` (:data:`FLAVOURS`) draws the content of one line of business instead:
+    ``health`` (a practice's invoice, GST-free services), ``trade`` (a trade supplier's
+    account invoice), ``hospitality`` (a cafe's, restaurant's or fuel station's receipt) or
+    ``member`` (a credit union's or neo-bank's statement, one month or a quarter)."""
+    if flavour is not None:
+        return FLAVOURS[flavour](rng)
     return {"invoice": _invoice, "receipt": _receipt, "statement": _statement}[kind](rng)
 
 
@@ -205,9 +213,10 @@ def _business(rng: random.Random, trade: str, website: bool, shop: bool = False)
     return Party(name, street, locality, phone, website=site, abn=abn_digits(rng))
 
 
-def _customer(rng: random.Random, phone: bool, email: bool) -> Party:
+def _customer(rng: random.Random, phone: bool, email: bool, person: bool = False) -> Party:
+    """A customer: a person, or (unless ``person``) a business about two times in five."""
     first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.SURNAMES)
-    if rng.random() < 0.4:
+    if not person and rng.random() < 0.4:
         name = rng.choice(pools.CLIENT_NAMES)
         domain = f"{_slug(name)}.com.au"
         mail = f"{rng.choice(['accounts', 'admin', 'office'])}@{domain}"
@@ -298,3 +307,124 @@ def _statement(rng: random.Random) -> Document:
         opening=opening,
         transactions=transactions,
     )
+
+
+def _priced(rng: random.Random, catalogue: list, count: int) -> list[Item]:
+    """Like :func:`_items`, every price in cents (a fuel's per-litre price too)."""
+    chosen = rng.sample(catalogue, min(count, len(catalogue)))
+    return [
+        Item(d, Decimal(str(rng.choice(q))), cents(Decimal(str(rng.uniform(low, high)))))
+        for d, low, high, q in chosen
+    ]
+
+
+def _health(rng: random.Random) -> Document:
+    """A practice's invoice to a patient (or a pet's owner): dental and physiotherapy
+    services GST-free, products and a vet's services taxable; a bank payment asked for, or
+    the account settled on the day (no due date then)."""
+    practice = rng.choice(list(pools.HEALTH_PRACTICES))
+    trade = rng.choice(pools.HEALTH_NAMES[practice])
+    issued = _day(rng)
+    items = _items(rng, pools.HEALTH_PRACTICES[practice], rng.randrange(1, 6))
+    for item in items:
+        item.gst_free = practice != "Veterinary" and item.description not in pools.HEALTH_PRODUCTS
+    paid = rng.random() < 0.3
+    method = (
+        rng.choice(["EFTPOS", "Credit Card"]) if paid else rng.choice([*pools.BANK_PAYMENT_METHODS])
+    )
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=_business(rng, trade, website=rng.random() < 0.7, shop=rng.random() < 0.5),
+        payer=_customer(rng, phone=rng.random() < 0.7, email=rng.random() < 0.5, person=True),
+        number=f"{rng.choice(['', 'INV', 'INV-', 'T'])}{rng.randrange(1000, 99999)}",
+        issued=issued,
+        due=None if paid else issued + datetime.timedelta(days=rng.choice([7, 14, 30])),
+        items=items,
+        shows_subtotal=rng.random() < 0.7,
+        payment_method=method,
+        account=None if paid else _account(rng, rng.choice(pools.BANKS)),
+    )
+
+
+def _trade(rng: random.Random) -> Document:
+    """A trade supplier's invoice to an account customer (a builder or a tradie)."""
+    issued = _day(rng)
+    customer = _customer(rng, phone=rng.random() < 0.6, email=rng.random() < 0.5)
+    if rng.random() < 0.6:
+        customer.name = f"{rng.choice(pools.SURNAMES)} {rng.choice(pools.TRADE_CUSTOMERS)}"
+    method = rng.choice([*pools.INVOICE_PAYMENT_METHODS, None])
+    trade = rng.choice(pools.TRADE_SUPPLIERS)
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=_business(rng, trade, website=rng.random() < 0.8, shop=rng.random() < 0.5),
+        payer=customer,
+        number=f"{rng.choice(['', 'TI', 'IN'])}{rng.randrange(100000, 9999999)}",
+        issued=issued,
+        due=issued + datetime.timedelta(days=rng.choice([7, 14, 30, 30])),
+        items=_priced(rng, pools.TRADE_SUPPLIES, rng.randrange(3, 10)),
+        payment_method=method,
+        account=_account(rng, rng.choice(pools.BANKS))
+        if method in pools.BANK_PAYMENT_METHODS
+        else None,
+    )
+
+
+def _hospitality(rng: random.Random) -> Document:
+    """A cafe's, restaurant's or fuel station's receipt, paid by card (mostly) or cash."""
+    venue = rng.choice(list(pools.HOSPITALITY))
+    catalogue = pools.HOSPITALITY[venue]
+    if venue == "Roadhouse":  # one fuel at most, and something from the shop
+        fuel = [e for e in catalogue if e[0] in pools.FUELS]
+        shop = [e for e in catalogue if e[0] not in pools.FUELS]
+        items = _priced(rng, [rng.choice(fuel)], 1) + _priced(rng, shop, rng.randrange(0, 3))
+    else:
+        items = _priced(rng, catalogue, rng.randrange(1, 7))
+    name = rng.choice(pools.HOSPITALITY_NAMES[venue])
+    return Document(
+        kind="receipt",
+        style=Style.draw(rng),
+        supplier=_business(rng, name, website=rng.random() < 0.3, shop=rng.random() < 0.6),
+        number=str(rng.randrange(1000, 999999)),
+        issued=_day(rng),
+        items=items,
+        shows_subtotal=rng.random() < 0.35,
+        payment_method=rng.choice(pools.HOSPITALITY_PAYMENT_METHODS),
+    )
+
+
+def _member(rng: random.Random) -> Document:
+    """A credit union's or neo-bank's statement: one month, or a quarter (then more
+    transactions), balances running from the opening balance."""
+    bank = rng.choice(pools.MEMBER_BANKS)
+    months = rng.choice([1, 1, 3])
+    start = _day(rng).replace(day=1)
+    end = start
+    for _ in range(months):
+        end = (end + datetime.timedelta(days=32)).replace(day=1)
+    end -= datetime.timedelta(days=1)
+    opening = cents(Decimal(str(rng.uniform(500, 12000))))
+    days = sorted(start + datetime.timedelta(days=rng.randrange((end - start).days + 1))
+                  for _ in range(rng.randrange(6, 12) + 3 * (months - 1)))  # fmt: skip
+    balance, transactions = opening, []
+    for day in days:
+        text, credit, low, high = rng.choice(pools.MEMBER_TRANSACTIONS)
+        amount = cents(Decimal(str(rng.uniform(low, high))))
+        if not credit and amount > balance:
+            continue
+        balance += amount if credit else -amount
+        transactions.append(Transaction(day, text, amount if credit else -amount, balance))
+    return Document(
+        kind="statement",
+        style=Style.draw(rng),
+        supplier=Party(bank[0], phone=bank[4], website=bank[1]),
+        payer=_customer(rng, phone=False, email=False, person=True),
+        account=_account(rng, bank),
+        period=(start, end),
+        opening=opening,
+        transactions=transactions,
+    )
+
+
+FLAVOURS = {"health": _health, "trade": _trade, "hospitality": _hospitality, "member": _member}

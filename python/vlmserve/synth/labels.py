@@ -1,7 +1,7 @@
 """Label wording: a pool of synonyms per label, split into the wording tuned layouts use,
 wording only held-out layouts use, wording only the final held-out layouts add, and wording
-only the exam, the blind or the sealed layouts use (so extraction rules meet unseen labels
-there too).
+only the exam, the blind, the sealed or the vault layouts use (so extraction rules meet
+unseen labels there too).
 
 >>> import random
 >>> labels = Labels(random.Random(0), split="tuned")
@@ -312,8 +312,98 @@ SEALED: dict[str, list[str]] = {
     "enquiries": ["Enquiries", "Contact us", "General enquiries"],
 }
 
+# label -> wording that appears ONLY on the vault layouts, drawn instead of every earlier
+# pool (a sixth unseen family, built without sight of any extraction rule). Labels missing
+# from TUNED name things only the vault layouts print.
+VAULT: dict[str, list[str]] = {
+    "invoice_title": [
+        "TAX INVOICE - CUSTOMER COPY",
+        "Account Tax Invoice",
+        "Tax Invoice / Account",
+    ],
+    "invoice_number": ["Invoice Nbr", "Inv #", "Tax Inv. No."],
+    "invoice_date": ["Inv. Date", "Invoice Dt", "Billed On"],
+    "due_date": ["Due Dt", "Payment due by", "Amount due by"],
+    "abn": ["Our A.B.N.", "ABN (GST registered)", "Australian Bus. No."],
+    "phone": ["Tel No.", "Ph No.", "Phone (office)"],
+    "email": ["Email us", "Accounts email", "E-mail addr."],
+    "website": ["Book online", "On the web", "Web site"],
+    "subtotal": ["Nett Total", "Total ex-GST", "Items total"],
+    "gst": ["GST @10%", "G.S.T.", "GST charged"],
+    "total": ["Total Payable Inc GST", "Total Amount (AUD)", "Invoice Total Inc GST"],
+    "amount_paid": ["Paid to date", "Payments received", "Less paid"],
+    "balance_due": ["Balance Due", "Amount Outstanding", "Balance to pay"],
+    "payment_method": ["Payment options", "Payment made by", "Settle via"],
+    "payment_heading": ["Ways to pay", "How to pay this account", "Paying your account"],
+    "bank_name": ["Account held at", "Deposit bank", "Our bankers"],
+    "bsb": ["BSB Nbr", "Bank BSB", "BSB (branch)"],
+    "account_number": ["Account Nbr", "Bank Acct No.", "Acc #"],
+    "account_name": ["Payable to", "Deposit name", "Account in name of"],
+    "patient_heading": ["Patient Details", "Patient information", "Client & Patient"],
+    "patient": ["Patient Name", "Patient", "Name of patient"],
+    "animal": ["Animal", "Pet", "Patient (animal)"],
+    "owner": ["Owner", "Pet owner", "Client name"],
+    "provider_heading": ["Your provider", "Treating practitioner", "Provider details"],
+    "provider_number": ["Provider No.", "Prov. No.", "Provider Number"],
+    "service_date": ["Date of Service", "Service Date", "Treatment date"],
+    "item_number": ["Item Nbr", "Item #", "Svc Code"],
+    "service_description": ["Treatment", "Service provided", "Procedure / Item"],
+    "service_quantity": ["Qty/No.", "Services", "Svc Qty"],
+    "fee": ["Fee charged", "Fee each", "Scheduled fee"],
+    "line_fee": ["Line fee", "Amount charged", "Charge (AUD)"],
+    "row_gst": ["GST ($)", "GST Chg", "Tax $"],
+    "gst_free": ["GST-free", "GST Free", "Exempt"],
+    "account_code": ["Cust Acct No.", "Account Code", "Trade Acct"],
+    "sold_to": ["Sold To Account", "Customer - Sold To", "Account Customer"],
+    "ship_to": ["Ship To Address", "Delivery Site", "Deliver To Site"],
+    "order_no": ["Sales Order", "S/O Number", "Order #"],
+    "docket_no": ["Docket", "Delivery Docket", "Pick Slip No."],
+    "cust_order": ["Cust Order No", "Your Order No", "Customer PO"],
+    "salesperson": ["Salesperson", "Rep", "Sold By"],
+    "item_code": ["Prod Code", "Product No.", "Stock No."],
+    "description": ["Product Description", "Description/Item", "Item Details"],
+    "quantity": ["Qty Supp", "Qty Sold", "Quan."],
+    "uom": ["U/M", "Sell Unit", "UoM Code"],
+    "unit_price": ["Unit Price Ex", "Price/Unit", "Sell Price"],
+    "amount": ["Ext Price", "Extension", "Ext Value"],
+    "terms": ["Terms of Trade", "Account Terms", "Terms & Conditions"],
+    "receipt_title": ["Tax Invoice/Receipt", "TAX INVOICE - RECEIPT", "Customer Tax Invoice"],
+    "receipt_number": ["Tax Inv #", "Receipt Nbr", "Txn No."],
+    "receipt_date": ["Trans Time", "Printed", "Order Time"],
+    "table": ["Table", "Tbl", "Table No."],
+    "order": ["Order", "Check #", "Ticket"],
+    "receipt_total": ["TOTAL $", "Grand Total AUD", "Total Sale"],
+    "gst_included": ["GST incl in total", "This total includes GST", "Inc. GST"],
+    "paid_by": ["Payment Tender", "Tendered By", "Settled"],
+    "statement_title": [
+        "Account Activity Statement",
+        "Member Account Statement",
+        "Your Account Statement",
+    ],
+    "period_intro": ["Your statement for", "Here is your statement for", "Statement covering"],
+    "summary_heading": ["At a glance", "This period", "Your money this period"],
+    "opening": ["Previous statement balance", "Start of period", "You started with"],
+    "closing": ["End of period balance", "You ended with", "Statement closing balance"],
+    "card_flows": ["Money in|Money out", "Total in|Total out", "Incoming|Outgoing"],
+    "account_holder": ["Account holder/s", "Primary holder", "Held in the name of"],
+    "member_number": ["Membership No.", "Member ID", "Customer number"],
+    "account_type": ["Account type", "Product name", "Account product"],
+    "txn_date": ["Post date", "Date of txn", "Booked"],
+    "txn_details": ["Merchant / details", "Transaction info", "Payee / payer"],
+    "txn_amount": ["Txn amount ($)", "$ Amount", "Debit/credit"],
+    "balance": ["Bal after txn", "Running total", "Available after"],
+    "enquiries": ["Questions? Call", "Need help?", "Get in touch"],
+}
+
 # How often a label with unseen wording prints it instead of tuned wording, per split.
-UNSEEN_SHARE = {"held-out": 0.67, "final": 0.8, "exam": 0.8, "blind": 0.8, "sealed": 0.8}
+UNSEEN_SHARE = {
+    "held-out": 0.67,
+    "final": 0.8,
+    "exam": 0.8,
+    "blind": 0.8,
+    "sealed": 0.8,
+    "vault": 0.8,
+}
 
 
 class Labels:
@@ -322,7 +412,8 @@ class Labels:
     ``split`` is the layout's: a ``held-out`` layout prints HELD_OUT wording for about two
     labels in three, a ``final`` one HELD_OUT or FINAL wording for four in five, an
     ``exam`` one EXAM wording (only) for four in five, a ``blind`` one BLIND wording (only)
-    for four in five, a ``sealed`` one SEALED wording (only) for four in five.
+    for four in five, a ``sealed`` one SEALED wording (only) for four in five, a ``vault``
+    one VAULT wording (only) for four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
@@ -334,8 +425,9 @@ class Labels:
         return self._chosen[label]
 
     def _pool(self, label: str) -> list[str]:
-        if self._split in ("exam", "blind", "sealed"):
-            unseen = {"exam": EXAM, "blind": BLIND, "sealed": SEALED}[self._split].get(label, [])
+        own = {"exam": EXAM, "blind": BLIND, "sealed": SEALED, "vault": VAULT}
+        if self._split in own:
+            unseen = own[self._split].get(label, [])
         else:
             unseen = HELD_OUT.get(label, [])
         if self._split == "final":

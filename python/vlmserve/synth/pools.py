@@ -194,3 +194,189 @@ TRANSACTIONS = [
 INVOICE_PAYMENT_METHODS = ["EFT", "Bank Transfer", "Direct Deposit", "Credit Card"]
 BANK_PAYMENT_METHODS = {"EFT", "Bank Transfer", "Direct Deposit"}
 RECEIPT_PAYMENT_METHODS = ["EFTPOS", "VISA", "Mastercard", "Cash", "Amex"]
+
+# Health and allied-health practices (the vault split's practice invoice): name words, and
+# (description, low, high, quantities) of what they bill for. Services are GST-free where a
+# practice's services are (dental, physiotherapy); products and a vet's services are not.
+HEALTH_PRACTICES = {
+    "Dental": [
+        ("Comprehensive oral examination", 60, 95, [1]),
+        ("Periodic oral examination", 50, 75, [1]),
+        ("Removal of plaque and calculus", 110, 160, [1]),
+        ("Topical fluoride application", 30, 45, [1]),
+        ("Intraoral periapical radiograph", 40, 60, [1, 2]),
+        ("Bitewing radiographs", 60, 90, [1]),
+        ("Adhesive restoration - 1 surface", 140, 210, [1, 2]),
+        ("Fissure sealing - per tooth", 45, 70, [2, 4]),
+        ("Electric toothbrush", 70, 140, [1]),
+        ("Interdental brushes (pack)", 8, 14, [1, 2]),
+    ],
+    "Physiotherapy": [
+        ("Initial consultation", 95, 130, [1]),
+        ("Standard consultation", 80, 110, [1]),
+        ("Extended consultation", 120, 160, [1]),
+        ("Dry needling", 20, 35, [1]),
+        ("Clinical pilates session", 45, 70, [1, 4]),
+        ("Hydrotherapy session", 55, 80, [1]),
+        ("Kinesiology tape roll", 14, 22, [1, 2]),
+        ("Resistance band - medium", 12, 20, [1]),
+        ("Reusable heat pack", 18, 30, [1]),
+    ],
+    "Veterinary": [
+        ("Consultation - standard", 75, 110, [1]),
+        ("C5 vaccination", 95, 140, [1]),
+        ("Heartworm injection", 90, 160, [1]),
+        ("Nail clip", 20, 30, [1]),
+        ("Microchip implant", 55, 85, [1]),
+        ("Flea and worm treatment", 25, 45, [1, 3]),
+        ("Dental scale and polish", 380, 620, [1]),
+        ("Prescription diet 2kg", 35, 60, [1, 2]),
+    ],
+}
+# description -> item number a practice prints (dental ADA codes, clinic codes)
+HEALTH_ITEM_NUMBERS = {
+    "Comprehensive oral examination": "011",
+    "Periodic oral examination": "012",
+    "Removal of plaque and calculus": "114",
+    "Topical fluoride application": "121",
+    "Intraoral periapical radiograph": "022",
+    "Bitewing radiographs": "025",
+    "Adhesive restoration - 1 surface": "521",
+    "Fissure sealing - per tooth": "161",
+    "Electric toothbrush": "PRD01",
+    "Interdental brushes (pack)": "PRD07",
+    "Initial consultation": "PT100",
+    "Standard consultation": "PT200",
+    "Extended consultation": "PT210",
+    "Dry needling": "PT560",
+    "Clinical pilates session": "PT700",
+    "Hydrotherapy session": "PT800",
+    "Kinesiology tape roll": "RTL12",
+    "Resistance band - medium": "RTL31",
+    "Reusable heat pack": "RTL40",
+    "Consultation - standard": "CON1",
+    "C5 vaccination": "VAC5",
+    "Heartworm injection": "HWI12",
+    "Nail clip": "NC01",
+    "Microchip implant": "MIC1",
+    "Flea and worm treatment": "PAR3",
+    "Dental scale and polish": "DEN2",
+    "Prescription diet 2kg": "FD200",
+}
+# products a practice sells (taxable); every other dental or physiotherapy line is GST-free
+HEALTH_PRODUCTS = {
+    "Electric toothbrush", "Interdental brushes (pack)", "Kinesiology tape roll",
+    "Resistance band - medium", "Reusable heat pack",
+}  # fmt: skip
+HEALTH_NAMES = {
+    "Dental": ["Dental", "Family Dental", "Dental Care", "Dental Studio"],
+    "Physiotherapy": ["Physiotherapy", "Physio & Sports Injury", "Physiotherapy Centre"],
+    "Veterinary": ["Veterinary Clinic", "Vet Hospital", "Animal Hospital"],
+}
+PRACTITIONERS = {
+    "Dental": ["Dentist", "Dental Surgeon", "Oral Health Therapist"],
+    "Physiotherapy": ["Physiotherapist", "Sports Physiotherapist"],
+    "Veterinary": ["Veterinarian", "Veterinary Surgeon"],
+}
+PET_NAMES = ["Bella", "Max", "Coco", "Charlie", "Luna", "Milo", "Daisy", "Rosie", "Ollie"]
+SPECIES = ["Canine", "Feline", "Dog", "Cat"]
+
+# A trade supplier's catalogue (the vault split's account invoice): (description, low, high,
+# quantities), with the unit its point-of-sale system prints for each line.
+TRADE_SUPPLIES = [
+    ("Treated Pine 90x45 H3 4.8m", 18, 32, [2, 4, 6, 10]),
+    ("Plasterboard 10mm 2400x1200", 16, 24, [4, 8, 12]),
+    ("Cement GP 20kg", 9, 14, [2, 5, 10]),
+    ("Merbau Decking 90x19", 6.5, 9.8, [24, 36.5, 48]),
+    ("Batten Screws 14g x 75mm 100pk", 28, 42, [1, 2]),
+    ("Galv Flat Head Nails 75mm 1kg", 9, 15, [1, 2, 3]),
+    ("Construction Adhesive 375ml", 7, 11, [4, 6, 12]),
+    ("PVC Pipe DWV 100mm x 6m", 38, 60, [1, 2, 3]),
+    ("Builders Plastic 4m x 50m", 85, 130, [1]),
+    ("Concrete Mix 20kg", 8, 12, [10, 20, 30]),
+    ("Cornice Cove 90mm 4.2m", 9, 14, [6, 10]),
+    ("Joist Hanger 90mm Galv", 2.5, 4.5, [10, 20]),
+    ("Silicone Sealant Clear 300g", 8, 14, [2, 4]),
+    ("Copper Pipe 15mm x 5.5m", 48, 75, [1, 2]),
+    ("Paint Interior Low Sheen 10L", 120, 190, [1, 2]),
+    ("Sand Paving 0.5m3", 55, 85, [1, 2]),
+]
+TRADE_UNITS = {
+    "Treated Pine 90x45 H3 4.8m": "EA", "Plasterboard 10mm 2400x1200": "SHT",
+    "Cement GP 20kg": "BAG", "Merbau Decking 90x19": "LM",
+    "Batten Screws 14g x 75mm 100pk": "PKT", "Galv Flat Head Nails 75mm 1kg": "BOX",
+    "Construction Adhesive 375ml": "EA", "PVC Pipe DWV 100mm x 6m": "LEN",
+    "Builders Plastic 4m x 50m": "RL", "Concrete Mix 20kg": "BAG",
+    "Cornice Cove 90mm 4.2m": "LEN", "Joist Hanger 90mm Galv": "EA",
+    "Silicone Sealant Clear 300g": "EA", "Copper Pipe 15mm x 5.5m": "LEN",
+    "Paint Interior Low Sheen 10L": "TIN", "Sand Paving 0.5m3": "BAG",
+}  # fmt: skip
+TRADE_SUPPLIERS = ["Building Supplies", "Hardware & Timber", "Trade Centre", "Timber & Hardware"]
+TRADE_CUSTOMERS = ["Constructions", "Building Services", "Carpentry", "Renovations", "Plumbing"]
+
+# Hospitality venues (the vault split's thermal receipt): (description, low, high,
+# quantities), prices ex GST like every item pool; short enough for a roll; fuel by the litre.
+HOSPITALITY = {
+    "Cafe": [
+        ("Flat White", 4.0, 5.0, [1, 2, 3]),
+        ("Cappuccino Lge", 4.8, 5.8, [1, 2]),
+        ("Chai Latte", 4.8, 5.8, [1]),
+        ("Eggs Benedict", 19.0, 24.0, [1, 2]),
+        ("Smashed Avo", 17.0, 22.0, [1]),
+        ("Toasted Banana Bread", 6.0, 8.0, [1, 2]),
+        ("Fresh OJ", 6.5, 8.0, [1, 2]),
+    ],
+    "Restaurant": [
+        ("Garlic Bread", 8.0, 11.0, [1, 2]),
+        ("Salt Pepper Squid", 18.0, 24.0, [1]),
+        ("Chicken Parmigiana", 25.0, 31.0, [1, 2]),
+        ("Barramundi Fillet", 32.0, 39.0, [1]),
+        ("Scotch Fillet 300g", 38.0, 46.0, [1, 2]),
+        ("House Red Glass", 9.0, 12.0, [1, 2, 3]),
+        ("Pale Ale Schooner", 8.0, 10.0, [2, 3, 4]),
+        ("Sticky Date Pudding", 12.0, 15.0, [1, 2]),
+    ],
+    "Roadhouse": [
+        ("Unleaded 91", 1.72, 2.05, [31.84, 38.2, 45.07, 52.63]),
+        ("Premium 98", 1.95, 2.25, [28.41, 36.9, 44.12]),
+        ("Diesel", 1.85, 2.15, [40.55, 61.2, 72.36]),
+        ("Coffee Large", 4.2, 5.2, [1, 2]),
+        ("Steak Pie", 5.5, 7.5, [1, 2]),
+        ("Water 600ml", 2.8, 3.8, [1, 2]),
+        ("Car Wash Express", 12.0, 18.0, [1]),
+    ],
+}
+FUELS = {"Unleaded 91", "Premium 98", "Diesel"}
+HOSPITALITY_NAMES = {
+    "Cafe": ["Cafe", "Espresso", "Coffee House", "Kitchen"],
+    "Restaurant": ["Bistro", "Hotel Bistro", "Grill", "Restaurant & Bar"],
+    "Roadhouse": ["Roadhouse", "Service Centre", "Fuel & Food"],
+}
+HOSPITALITY_PAYMENT_METHODS = ["EFTPOS", "VISA", "Mastercard", "VISA", "Mastercard", "Cash"]
+
+# Credit unions, mutual banks and neo-banks (the vault split's statement): (name, website,
+# BSB prefix, account-number digits, enquiries phone as printed), like BANKS.
+MEMBER_BANKS = [
+    ("Beyond Bank", "beyondbank.com.au", "325", 9, "13 25 85"),
+    ("Teachers Mutual Bank", "tmbank.com.au", "812", 8, "13 12 21"),
+    ("Police Bank", "policebank.com.au", "815", 8, "13 17 28"),
+    ("Great Southern Bank", "greatsouthernbank.com.au", "814", 9, "133 282"),
+    ("People's Choice", "peopleschoice.com.au", "805", 9, "13 11 82"),
+    ("ubank", "ubank.com.au", "086", 9, "13 30 80"),
+    ("Heritage Bank", "heritage.com.au", "638", 8, "13 14 22"),
+]
+MEMBER_ACCOUNTS = ["Everyday Access", "Everyday Account", "Bonus Saver", "Spend Account"]
+MEMBER_TRANSACTIONS = [
+    ("Card Purchase WOOLWORTHS", False, 20, 180),
+    ("Card Purchase ALDI STORES", False, 15, 140),
+    ("Pay ACME PAYROLL", True, 1800, 3600),
+    ("Osko Transfer to Savings", False, 100, 600),
+    ("ATM Cash Out", False, 20, 250),
+    ("BPAY AGL ENERGY", False, 90, 400),
+    ("Direct Debit OPTUS", False, 45, 120),
+    ("Card Purchase UBER EATS", False, 18, 70),
+    ("PayID from M NGUYEN", True, 40, 400),
+    ("Interest Earned", True, 0.4, 9),
+    ("Direct Debit NETFLIX", False, 11, 23),
+    ("Internet Transfer RENT", False, 400, 950),
+]
