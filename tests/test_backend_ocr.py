@@ -869,3 +869,15 @@ def test_a_payer_printed_twice_does_not_outweigh_the_name_over_the_abn():
 def test_reads_a_supplier_name_whose_legal_form_wraps_onto_the_next_line():
     rows = [(10, 0, "Thompson IT Solutions Pty"), (10, 30, "Ltd"), (10, 60, "ABN 58 629 998 543")]
     assert _supplier(rows) == "Thompson IT Solutions Pty Ltd"
+
+
+def test_an_e_mail_whose_at_sign_ocr_set_apart_is_no_website():
+    doc = ocr_rules.Document(_page([(10, 0, "office@ coastalgroup.com.au")]))
+    assert ocr_parties.website(doc) is None
+    doc = ocr_rules.Document(_page([(10, 0, "Web: www.acme.com.au")]))
+    assert ocr_parties.website(doc) == "www.acme.com.au"
+
+
+def test_an_identifier_over_the_abn_is_no_supplier_name():
+    rows = [(10, 0, "Acme Tiles"), (600, 0, "INV-68974"), (600, 30, "ABN 58 629 998 543")]
+    assert _supplier(rows) == "Acme Tiles"

@@ -37,7 +37,7 @@ from vlmserve.backends.ocr_text import (
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
-__all__ = ["supplier_name"]
+__all__ = ["supplier_name", "web_sites"]
 
 # Where an ABN's label (or the detail separator before it) starts in a phrase.
 _ABN_LABEL = re.compile(r"\s+[-–—|·•]\s+|\s*\b(?:a\.?b\.?n|australian business number)\b", re.I)
@@ -159,18 +159,24 @@ class _Evidence:
 
 
 def _name_in(seg: Segment) -> str | None:
-    """The phrase's text as a name (a title run into it cut off), if it may be one."""
+    """The phrase's text as a name (a title run into it cut off), if it may be one: a
+    name is spelt mostly in letters ("7-Eleven"; "INV-68974" is an identifier)."""
     name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
-    return name if plain(name) else None
+    digits = sum(c.isdigit() for c in name)
+    return name if plain(name) and digits < sum(c.isalpha() for c in name) else None
 
 
 def _domains(page: Page) -> set[str]:
     """The names of the web sites the page prints ("www.acme-tiles.com.au": "acmetiles")."""
-    # OCR sets an e-mail's "@" apart now and then ("office@ acme.com.au"): no website.
-    texts = (re.sub(r"\s*@\s*", "@", line.text) for line in page.lines)
-    found = (m.group(0) for text in texts for m in WEB.finditer(text))
+    found = (site for line in page.lines for site in web_sites(line.text))
     hosts = (re.sub(r"^(?:https?://)?(?:www\.)?", "", f.lower()) for f in found)
     return {re.sub(r"[^a-z0-9]", "", h.split(".")[0]) for h in hosts}
+
+
+def web_sites(text: str) -> list[str]:
+    """The web addresses in ``text``, none an e-mail's domain."""
+    # OCR sets an e-mail's "@" apart now and then ("office@ acme.com.au").
+    return WEB.findall(re.sub(r"\s*@\s*", "@", text))
 
 
 def _spells(domains: set[str], name: str) -> bool:
@@ -238,8 +244,8 @@ def _most_prominent(phrases: Sequence[tuple[Line, Segment]]) -> Segment | None:
     topmost."""
     best: tuple[float, Segment] | None = None
     for line, seg in phrases:
-        name = untitled(seg.text) if TITLE_PHRASE.search(seg.text) else seg.text
-        if plain(name):
+        name = _name_in(seg)
+        if name:
             size = seg.size - line.index * 0.01
             if best is None or size > best[0]:
                 best = (size, seg if name == seg.text else Segment(_words_of(seg, name)))
