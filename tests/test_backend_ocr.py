@@ -881,3 +881,14 @@ def test_an_e_mail_whose_at_sign_ocr_set_apart_is_no_website():
 def test_an_identifier_over_the_abn_is_no_supplier_name():
     rows = [(10, 0, "Acme Tiles"), (600, 0, "INV-68974"), (600, 30, "ABN 58 629 998 543")]
     assert _supplier(rows) == "Acme Tiles"
+
+
+def test_an_address_labelled_in_the_payers_block_is_not_the_suppliers():
+    page = _page([
+        (10, 0, "Station Landscaping"), (10, 30, "ABN #: 66 800 106 344"),
+        (800, 0, "82 Victoria Lane"), (800, 30, "Ballarat VIC 3350"),
+        (10, 150, "Customer name Outback Motors"), (10, 190, "Address"),
+        (300, 190, "190 Albert Lane"), (10, 230, "Locality"), (300, 230, "Braddon ACT 2612"),
+    ])  # fmt: skip
+    address = ocr_parties.business_address(ocr_rules.Document(page))
+    assert address == "82 Victoria Lane, Ballarat VIC 3350"

@@ -112,10 +112,11 @@ def business_address(doc: Document) -> str | None:
     if row:
         return row.address
     labelled = doc.values(ADDRESS_LABELS, accept=address_like)
+    # An address labelled in the payer's block (a form's "Address" cell) is the payer's.
     labelled = [
         m
         for m in labelled
-        if id(m.segment) not in doc.payer_lines and not _payer_owns(doc, m.value)
+        if not {id(m.segment), id(m.value)} & doc.payer_lines and not _payer_owns(doc, m.value)
     ]
     if labelled:
         value = labelled[0].value
