@@ -878,6 +878,11 @@ def test_an_e_mail_whose_at_sign_ocr_set_apart_is_no_website():
     assert ocr_parties.website(doc) == "www.acme.com.au"
 
 
+def test_reads_a_website_whose_www_ocr_misread():
+    doc = ocr_rules.Document(_page([(10, 0, "Online: ww.cornergrocer.com.au")]))
+    assert ocr_parties.website(doc) == "www.cornergrocer.com.au"
+
+
 def test_an_identifier_over_the_abn_is_no_supplier_name():
     rows = [(10, 0, "Acme Tiles"), (600, 0, "INV-68974"), (600, 30, "ABN 58 629 998 543")]
     assert _supplier(rows) == "Acme Tiles"

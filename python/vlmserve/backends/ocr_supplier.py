@@ -175,8 +175,10 @@ def _domains(page: Page) -> set[str]:
 
 def web_sites(text: str) -> list[str]:
     """The web addresses in ``text``, none an e-mail's domain."""
-    # OCR sets an e-mail's "@" apart now and then ("office@ acme.com.au").
-    return WEB.findall(re.sub(r"\s*@\s*", "@", text))
+    # OCR sets an e-mail's "@" apart now and then ("office@ acme.com.au"), and drops or
+    # doubles a "w" of "www." ("ww.acme.com.au").
+    sites = WEB.findall(re.sub(r"\s*@\s*", "@", text))
+    return [re.sub(r"^((?:https?://)?)w{2,4}\.", r"\1www.", s, flags=re.I) for s in sites]
 
 
 def _spells(domains: set[str], name: str) -> bool:
