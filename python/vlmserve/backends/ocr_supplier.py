@@ -3,7 +3,10 @@
 Named in its row of a table of the parties, or after "From" / "Issued by" (up to the end
 of that sentence); on a statement, the bank; else the name around the business's ABN
 (in its phrase, over it or left of it), or the heading's most prominent name, which wins
-when the ABN's block prints it again ("Questions? Contact Acme Cafe").
+when the ABN's block prints it again ("Questions? Contact Acme Cafe"). That guess gives
+way to a phrase the rest of the page bears out better: the website's domain spells it,
+it sits in the ABN's block, it is printed again ("Account name") or a logo prints its
+initials; a logo's letters or a label are the most prominent phrase now and then.
 
 >>> from vlmserve.backends.ocr_layout import Page, Word
 >>> from vlmserve.backends.ocr_rules import Document
