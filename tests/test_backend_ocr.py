@@ -821,3 +821,79 @@ def test_reads_an_invoice_number_labelled_in_a_run_on_phrase_or_a_header_cell():
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "A92846"
     doc = ocr_rules.Document(_page([(10, 0, "Doc Ref"), (10, 40, "TI-64983")]))
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "TI-64983"
+
+
+def _supplier(rows, logo=None):
+    """The supplier's name read off ``rows`` (see :func:`_page`), with a tall logo word
+    (text, x, y) over them where given."""
+    page = _page(rows)
+    if logo:
+        text, x, y = logo
+        page = Page.from_words(
+            [*(w for ln in page.lines for w in ln.words), Word(text, x, y, x + 60, y + 50)]
+        )
+    name = ocr_parties.supplier_name(ocr_rules.Document(page))
+    return name and name.text
+
+
+def test_reads_the_supplier_name_its_website_spells_over_a_logo_and_a_role_word():
+    # "Business ABN" names no business; the logo's letters are taller than the name.
+    rows = [
+        (10, 80, "TAX INVOICE"), (10, 140, "Ava Singh"), (10, 170, "5 Park Crescent"),
+        (700, 80, "King Cleaning"), (700, 110, "241 Smith Rd"),
+        (700, 140, "Melbourne VIC 3000"), (700, 170, "www.kingcleaning.com.au"),
+        (700, 200, "Business ABN: 34 705 430 954"),
+    ]  # fmt: skip
+    assert _supplier(rows, logo=("(KC)", 760, 0)) == "King Cleaning"
+
+
+def test_reads_the_supplier_name_printed_again_or_spelt_by_its_logo():
+    rows = [
+        (700, 80, "Brown Cleaning"), (700, 110, "2 Macquarie Parade"),
+        (700, 140, "A.B.N. 88 006 563 682"),
+        (10, 600, "Acc. Name"), (300, 600, "Brown Cleaning"),
+    ]  # fmt: skip
+    assert _supplier(rows, logo=("(BC)", 760, 0)) == "Brown Cleaning"
+    assert _supplier(rows[:3], logo=("(BC)", 760, 0)) == "Brown Cleaning"
+
+
+def test_a_payer_printed_twice_does_not_outweigh_the_name_over_the_abn():
+    rows = [
+        (10, 0, "Patel Cleaning & Co"), (10, 40, "180 Collins Street, Parramatta NSW 2150"),
+        (10, 80, "ABN no: 95 835 286 286"), (10, 200, "Aisha White"),
+        (10, 240, "134 Queen Ave"), (10, 900, "Client party"), (300, 900, "Aisha White"),
+    ]  # fmt: skip
+    assert _supplier(rows) == "Patel Cleaning & Co"
+
+
+def test_reads_a_supplier_name_whose_legal_form_wraps_onto_the_next_line():
+    rows = [(10, 0, "Thompson IT Solutions Pty"), (10, 30, "Ltd"), (10, 60, "ABN 58 629 998 543")]
+    assert _supplier(rows) == "Thompson IT Solutions Pty Ltd"
+
+
+def test_an_e_mail_whose_at_sign_ocr_set_apart_is_no_website():
+    doc = ocr_rules.Document(_page([(10, 0, "office@ coastalgroup.com.au")]))
+    assert ocr_parties.website(doc) is None
+    doc = ocr_rules.Document(_page([(10, 0, "Web: www.acme.com.au")]))
+    assert ocr_parties.website(doc) == "www.acme.com.au"
+
+
+def test_reads_a_website_whose_www_ocr_misread():
+    doc = ocr_rules.Document(_page([(10, 0, "Online: ww.cornergrocer.com.au")]))
+    assert ocr_parties.website(doc) == "www.cornergrocer.com.au"
+
+
+def test_an_identifier_over_the_abn_is_no_supplier_name():
+    rows = [(10, 0, "Acme Tiles"), (600, 0, "INV-68974"), (600, 30, "ABN 58 629 998 543")]
+    assert _supplier(rows) == "Acme Tiles"
+
+
+def test_an_address_labelled_in_the_payers_block_is_not_the_suppliers():
+    page = _page([
+        (10, 0, "Station Landscaping"), (10, 30, "ABN #: 66 800 106 344"),
+        (800, 0, "82 Victoria Lane"), (800, 30, "Ballarat VIC 3350"),
+        (10, 150, "Customer name Outback Motors"), (10, 190, "Address"),
+        (300, 190, "190 Albert Lane"), (10, 230, "Locality"), (300, 230, "Braddon ACT 2612"),
+    ])  # fmt: skip
+    address = ocr_parties.business_address(ocr_rules.Document(page))
+    assert address == "82 Victoria Lane, Ballarat VIC 3350"

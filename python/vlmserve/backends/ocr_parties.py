@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_address import assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
-from vlmserve.backends.ocr_supplier import supplier_name
+from vlmserve.backends.ocr_supplier import supplier_name, web_sites
 from vlmserve.backends.ocr_text import (
     ABN_DIGITS,
     ABN_LABELS,
@@ -40,7 +40,6 @@ from vlmserve.backends.ocr_text import (
     PHONE_LABELS,
     STATE_POSTCODE,
     TITLE_PHRASE,
-    WEB,
     abns,
     address_like,
     address_of,
@@ -113,10 +112,11 @@ def business_address(doc: Document) -> str | None:
     if row:
         return row.address
     labelled = doc.values(ADDRESS_LABELS, accept=address_like)
+    # An address labelled in the payer's block (a form's "Address" cell) is the payer's.
     labelled = [
         m
         for m in labelled
-        if id(m.segment) not in doc.payer_lines and not _payer_owns(doc, m.value)
+        if not {id(m.segment), id(m.value)} & doc.payer_lines and not _payer_owns(doc, m.value)
     ]
     if labelled:
         value = labelled[0].value
@@ -209,11 +209,8 @@ def business_phone(doc: Document) -> str | None:
 
 
 def website(doc: Document) -> str | None:
-    for seg in doc.outside_payer():
-        found = first(WEB, seg.text)
-        if found:
-            return found
-    return None
+    sites = (site for seg in doc.outside_payer() for site in web_sites(seg.text))
+    return next(sites, None)
 
 
 def payer_part(kind: str) -> Callable[[Document], str | None]:
