@@ -34,6 +34,7 @@ from vlmserve.backends.ocr_text import (
     PAYER_LABELS,
     STATE_POSTCODE,
     TITLE_PHRASE,
+    abns,
     address_like,
     contact_like,
     ends_block,
@@ -47,6 +48,22 @@ from vlmserve.backends.ocr_text import (
 # "Statement for period").
 _NAME_NOUNS = {"name", "names", "party", "parties"}
 _OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
+# Words for whoever is billed, by meaning: a role noun, or a verb of billing that needs its
+# "to" ("Sold to"). A heading made of one and nouns that say what follows ("Invoice
+# recipient", "Billing address", "Bill-to party") heads the payer's block, wherever in the
+# heading the role word sits.
+_ROLE_NOUNS = {
+    "customer", "customers", "client", "clients", "recipient", "buyer", "purchaser",
+    "payer", "addressee", "debtor", "billing", "billed", "bill",
+}  # fmt: skip
+_HOLDER_NOUNS = {"holder", "holders", "member", "owner", "owners"}
+_ROLE_VERBS = {"bill", "billed", "invoiced", "sold", "charged", "charge", "issued"}
+_HEADING_TAIL = HEADING_NOUNS | _NAME_NOUNS | {"address", "addr", "contact", "to"}
+_ROLE_HEADING_WORDS = 4
+# A name too short to tell apart ("Jo") is never matched against the ABN holder's; the
+# lines walked up from an ABN to the top of its block.
+_MIN_NAME_CHARS = 4
+_ABN_BLOCK_LINES = 6
 
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
@@ -66,13 +83,16 @@ def payer_block(doc: Document) -> list[Segment]:
 def _labelled_payer(doc: Document) -> list[Segment]:
     """The value of the first payer label (in its phrase, right of it in a form, or
     heading the column under it) and the phrases stacked under that value."""
-    for _, line, seg, n in doc.page.find_labels(PAYER_LABELS):
+    for line, seg, n in _payer_labels(doc):
         # "Customer Receipt" is a title and "To pay" a total, not a payer's label.
         rest = seg.tail(n)
         if (rest and TITLE_PHRASE.search(rest.text)) or starts_with_total(seg.text):
             continue
-        # "Member number", "Customer No." label an identifier, not the party.
+        # "Member number", "Customer No." label an identifier, not the party; "Name of
+        # Bank" names a bank, "Name of party" the party.
         if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS:
+            continue
+        if rest and _first_key(rest.text) == "of" and not _names_role(rest.text):
             continue
         start = _in_phrase(seg, n) or _cell_right(doc, line, seg)
         block = [start] if start else []
@@ -84,9 +104,39 @@ def _labelled_payer(doc: Document) -> list[Segment]:
             block.append(below)
         # "Account Name: <the supplier>" is where to pay, not who pays; "Charged to:
         # Visa" is how.
-        if block and _names_party(block[0].text) and not _is_supplier(doc, block[0]):
+        if block and _names_party(block[0].text) and not _is_supplier(doc, block[0], block):
             return _with_address(doc, block)
     return []
+
+
+def _payer_labels(doc: Document) -> list[tuple[Line, Segment, int]]:
+    """Every payer label (its line, phrase and the words it takes), in reading order: the
+    known labels and the headings made of a role word."""
+    found = {id(seg): (line, seg, n) for _, line, seg, n in doc.page.find_labels(PAYER_LABELS)}
+    for line in doc.page.lines:
+        for seg in line.segments:
+            if id(seg) not in found and _role_heading(seg.text):
+                found[id(seg)] = (line, seg, len(seg.words))
+    return sorted(found.values(), key=lambda f: (f[0].index, f[1].x0))
+
+
+def _names_role(text: str) -> bool:
+    """The words name a party's role ("of party", "of account holder")."""
+    return bool(set(label_key(text).split()) & (_ROLE_NOUNS | _NAME_NOUNS | _HOLDER_NOUNS))
+
+
+def _role_heading(text: str) -> bool:
+    """A short heading whose role word is followed only by heading nouns: "Invoice
+    recipient", "Billing address", "Bill-to party" (not "Customer copy", "Billing period")."""
+    words = label_key(text).split()
+    if not words or len(words) > _ROLE_HEADING_WORDS or any(c.isdigit() for c in text):
+        return False
+    for i, word in enumerate(words):
+        tail = words[i + 1 :]
+        verb = word in _ROLE_VERBS and tail[:1] == ["to"]
+        if (verb or word in _ROLE_NOUNS) and set(tail) <= _HEADING_TAIL:
+            return True
+    return False
 
 
 def _first_key(text: str) -> str:
@@ -160,10 +210,36 @@ def _cell_right(doc: Document, line: Line, seg: Segment) -> Segment | None:
     return right[0]
 
 
-def _is_supplier(doc: Document, seg: Segment) -> bool:
-    """The phrase names the supplier ("Name on account: Acme Pty Ltd")."""
+def _is_supplier(doc: Document, seg: Segment, block: list[Segment]) -> bool:
+    """The phrase names the supplier ("Name on account: Acme Pty Ltd"): the name found as
+    the supplier's, or one printed elsewhere with an ABN (the payer's block may print the
+    payer's own)."""
     name = doc.supplier_name
-    return name is not None and label_key(name.text) in label_key(unlabel(seg.text))
+    key = label_key(unlabel(seg.text))
+    if name is not None and label_key(name.text) in key:
+        return True
+    return _holds_abn(doc, key, skip={id(s) for s in block})
+
+
+def _holds_abn(doc: Document, key: str, skip: set[int]) -> bool:
+    """Whether a party named ``key`` is printed with an ABN outside ``skip``: on the ABN's
+    line ("Acme Pty Ltd - ABN 51 ...") or heading the block stacked over it."""
+    if len(key) < _MIN_NAME_CHARS:
+        return False
+    for line in doc.page.lines:
+        for seg in line.segments:
+            if id(seg) in skip or not abns(seg.text):
+                continue
+            if key in label_key(line.text):
+                return True
+            over = doc.page.above(line, seg)
+            for _ in range(_ABN_BLOCK_LINES):
+                if over is None or id(over[1]) in skip:
+                    break
+                if label_key(unlabel(over[1].text)) == key:
+                    return True
+                over = doc.page.above(*over)
+    return False
 
 
 def _unlabelled_payer(doc: Document) -> list[Segment]:
@@ -180,6 +256,10 @@ def _unlabelled_payer(doc: Document) -> list[Segment]:
                 continue
             rest = _stacked_details(doc, line, seg)
             whole = assemble([seg.text, *(s.text for s in rest)])
+            block = [over[1], seg, *rest]
+            # A block with an ABN, or whose name is printed with one, is the issuer's.
+            if any(abns(s.text) for s in block) or _holds_abn(doc, label_key(over[1].text), set()):
+                continue
             if whole and STATE_POSTCODE.search(whole):
-                return [over[1], seg, *rest]
+                return block
     return []
