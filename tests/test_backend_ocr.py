@@ -22,6 +22,7 @@ from vlmserve.backends import (
     ocr_parties,
     ocr_party_rows,
     ocr_payer,
+    ocr_payer_labels,
     ocr_rows,
     ocr_rules,
     ocr_supplier,
@@ -170,6 +171,7 @@ def test_unknown_backend_settings_are_refused():
         ocr_text,
         ocr_parties,
         ocr_payer,
+        ocr_payer_labels,
         ocr_balance,
         ocr_bank,
         ocr_dates,
@@ -643,7 +645,29 @@ def test_a_payer_heading_is_read_by_its_role_word_and_bank_names_are_no_payer(ex
     ],
 )
 def test_a_payer_heading_is_a_role_word_and_nouns_for_what_follows(text, heads):
-    assert ocr_payer._role_heading(text) is heads
+    assert ocr_payer_labels.role_heading(text) is heads
+
+
+def test_a_form_payer_is_read_from_the_rows_under_its_name_up_to_the_next_column():
+    def phrase(text, x, y):
+        return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+    # Each row: a label cell (maybe read into its value's phrase), the party's value, and
+    # another column's label and value further right.
+    page = Page.from_words([
+        *phrase("Acme Cafe", 10, 10), *phrase("ABN 51 824 753 556", 10, 40),
+        *phrase("Customer information", 10, 100),
+        *phrase("Name", 20, 150), *phrase("Jo Li", 250, 150), *phrase("Invoice No.", 800, 150),
+        *phrase("Postal address 2 Side Rd", 20, 190), *phrase("Issued 01/02/2025", 800, 190),
+        *phrase("Locality", 20, 230), *phrase("Hobart TAS 7000", 250, 230),
+        *phrase("Pay before 01/03/2025", 800, 230),
+        *phrase("Mobile", 20, 270), *phrase("0412 345 678", 250, 270),
+        *phrase("Job description", 10, 330),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Jo Li"
+    assert ocr_parties.payer_part("address")(doc) == "2 Side Rd, Hobart TAS 7000"
+    assert ocr_parties.payer_part("phone")(doc) == "0412 345 678"
 
 
 def test_an_unlabelled_block_with_an_abn_is_the_issuers_not_the_payers():

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_address import STREET_TYPE, assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
+from vlmserve.backends.ocr_payer_labels import NAME_NOUNS, form_rows, names_role, payer_labels
 from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
     DATE,
     HEADING_NOUNS,
     METHOD_WORDS,
-    PAYER_LABELS,
     STATE_POSTCODE,
     TITLE_PHRASE,
     abns,
@@ -43,23 +43,9 @@ from vlmserve.backends.ocr_text import (
     unlabel,
 )
 
-# Nouns that end a payer label ("Member name", "Client party"): its value is beside or
-# under it, not in it; and nouns that make it another field's label ("Member number",
-# "Statement for period").
-_NAME_NOUNS = {"name", "names", "party", "parties"}
+# Nouns that make a payer label another field's label ("Member number", "Statement for
+# period").
 _OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
-# Words for whoever is billed, by meaning: a role noun, or a verb of billing that needs its
-# "to" ("Sold to"). A heading made of one and nouns that say what follows ("Invoice
-# recipient", "Billing address", "Bill-to party") heads the payer's block, wherever in the
-# heading the role word sits.
-_ROLE_NOUNS = {
-    "customer", "customers", "client", "clients", "recipient", "buyer", "purchaser",
-    "payer", "addressee", "debtor", "billing", "billed", "bill",
-}  # fmt: skip
-_HOLDER_NOUNS = {"holder", "holders", "member", "owner", "owners"}
-_ROLE_VERBS = {"bill", "billed", "invoiced", "sold", "charged", "charge", "issued"}
-_HEADING_TAIL = HEADING_NOUNS | _NAME_NOUNS | {"address", "addr", "contact", "to"}
-_ROLE_HEADING_WORDS = 4
 # A name too short to tell apart ("Jo") is never matched against the ABN holder's; the
 # lines walked up from an ABN to the top of its block.
 _MIN_NAME_CHARS = 4
@@ -68,7 +54,21 @@ _ABN_BLOCK_LINES = 6
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
-__all__ = ["payer_block"]
+__all__ = ["mend_email", "payer_block"]
+
+# OCR sets an e-mail's "@" apart now and then ("office @acme.com.au"), and the word after
+# a dot in its local part ("ruby. wilson@bigpond.com").
+_AT_GAP = re.compile(r"\s*@\s*")
+_DOT_GAP = re.compile(r"(?<=\w)\.\s+(?=[\w.+-]+@)")
+
+
+def mend_email(text: str) -> str:
+    """The text with an e-mail address the OCR split put back together.
+
+    >>> mend_email("Em: ruby. wilson @bigpond.com")
+    'Em: ruby.wilson@bigpond.com'
+    """
+    return _DOT_GAP.sub(".", _AT_GAP.sub("@", text))
 
 
 def payer_block(doc: Document) -> list[Segment]:
@@ -83,7 +83,7 @@ def payer_block(doc: Document) -> list[Segment]:
 def _labelled_payer(doc: Document) -> list[Segment]:
     """The value of the first payer label (in its phrase, right of it in a form, or
     heading the column under it) and the phrases stacked under that value."""
-    for line, seg, n in _payer_labels(doc):
+    for line, seg, n in payer_labels(doc.page):
         # "Customer Receipt" is a title and "To pay" a total, not a payer's label.
         rest = seg.tail(n)
         if (rest and TITLE_PHRASE.search(rest.text)) or starts_with_total(seg.text):
@@ -92,11 +92,15 @@ def _labelled_payer(doc: Document) -> list[Segment]:
         # Bank" names a bank, "Name of party" the party.
         if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS:
             continue
-        if rest and _first_key(rest.text) == "of" and not _names_role(rest.text):
+        if rest and _first_key(rest.text) == "of" and not names_role(rest.text):
             continue
-        start = _in_phrase(seg, n) or _cell_right(doc, line, seg)
-        block = [start] if start else []
-        for below_line, below in doc.page.under(line, start or seg, limit=6):
+        in_phrase = _in_phrase(seg, n)
+        start = in_phrase or _cell_right(doc, line, seg)
+        # A form's cell: the party's other cells are the rows under it ("Postal address",
+        # "Locality", "Mobile"), each labelled in the label's column.
+        rows = form_rows(doc.page, line, seg, start) if start and not in_phrase else []
+        block = [start, *rows] if start else []
+        for below_line, below in [] if rows else doc.page.under(line, start or seg, limit=6):
             # The block ends where another field's label starts a phrase in its column
             # or left of it (a label further right belongs to another block).
             if any(ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
@@ -107,36 +111,6 @@ def _labelled_payer(doc: Document) -> list[Segment]:
         if block and _names_party(block[0].text) and not _is_supplier(doc, block[0], block):
             return _with_address(doc, block)
     return []
-
-
-def _payer_labels(doc: Document) -> list[tuple[Line, Segment, int]]:
-    """Every payer label (its line, phrase and the words it takes), in reading order: the
-    known labels and the headings made of a role word."""
-    found = {id(seg): (line, seg, n) for _, line, seg, n in doc.page.find_labels(PAYER_LABELS)}
-    for line in doc.page.lines:
-        for seg in line.segments:
-            if id(seg) not in found and _role_heading(seg.text):
-                found[id(seg)] = (line, seg, len(seg.words))
-    return sorted(found.values(), key=lambda f: (f[0].index, f[1].x0))
-
-
-def _names_role(text: str) -> bool:
-    """The words name a party's role ("of party", "of account holder")."""
-    return bool(set(label_key(text).split()) & (_ROLE_NOUNS | _NAME_NOUNS | _HOLDER_NOUNS))
-
-
-def _role_heading(text: str) -> bool:
-    """A short heading whose role word is followed only by heading nouns: "Invoice
-    recipient", "Billing address", "Bill-to party" (not "Customer copy", "Billing period")."""
-    words = label_key(text).split()
-    if not words or len(words) > _ROLE_HEADING_WORDS or any(c.isdigit() for c in text):
-        return False
-    for i, word in enumerate(words):
-        tail = words[i + 1 :]
-        verb = word in _ROLE_VERBS and tail[:1] == ["to"]
-        if (verb or word in _ROLE_NOUNS) and set(tail) <= _HEADING_TAIL:
-            return True
-    return False
 
 
 def _first_key(text: str) -> str:
@@ -177,7 +151,7 @@ def _stacked_details(doc: Document, line: Line, seg: Segment) -> list[Segment]:
     wrapped onto a line of its own among them)."""
     out = []
     for _, below in doc.page.under(line, seg, limit=5):
-        text = below.text
+        text = mend_email(below.text)
         wrapped = STREET_TYPE.search(text) and len(text.split()) <= 2
         if ends_block(text) or not (address_like(text) or contact_like(text) or wrapped):
             break
@@ -189,7 +163,7 @@ def _in_phrase(seg: Segment, n: int) -> Segment | None:
     """The words after the label in its own phrase ("Bill To: Jo Li"), unless they only
     say the label heads a block ("Client details") or are punctuation ("Holder(s)")."""
     head = seg.tail(n)
-    if head is None or label_key(head.text) in HEADING_NOUNS | _NAME_NOUNS:
+    if head is None or label_key(head.text) in HEADING_NOUNS | NAME_NOUNS:
         return None
     # "Name of party": the label goes on.
     if _first_key(head.text) == "of":
@@ -222,15 +196,17 @@ def _is_supplier(doc: Document, seg: Segment, block: list[Segment]) -> bool:
 
 
 def _holds_abn(doc: Document, key: str, skip: set[int]) -> bool:
-    """Whether a party named ``key`` is printed with an ABN outside ``skip``: on the ABN's
-    line ("Acme Pty Ltd - ABN 51 ...") or heading the block stacked over it."""
+    """Whether a party named ``key`` is printed with an ABN outside ``skip``: in the ABN's
+    phrase ("Acme Pty Ltd - ABN 51 ..."), the phrase left of it, or heading the block
+    stacked over it."""
     if len(key) < _MIN_NAME_CHARS:
         return False
     for line in doc.page.lines:
-        for seg in line.segments:
+        for i, seg in enumerate(line.segments):
             if id(seg) in skip or not abns(seg.text):
                 continue
-            if key in label_key(line.text):
+            left = line.segments[i - 1 : i] if i else []
+            if key in label_key(seg.text) or any(label_key(s.text) == key for s in left):
                 return True
             over = doc.page.above(line, seg)
             for _ in range(_ABN_BLOCK_LINES):
