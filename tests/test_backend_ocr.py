@@ -905,3 +905,15 @@ def test_reads_an_invoice_number_labelled_in_a_run_on_phrase_or_a_header_cell():
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "A92846"
     doc = ocr_rules.Document(_page([(10, 0, "Doc Ref"), (10, 40, "TI-64983")]))
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "TI-64983"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["331 Mill Lane", "Fortitude ValleyQLD", "4006"],
+        ["331 Mill Lane", "Fortitude Valleyqld4006"],
+        ["331 Mill Lane", "Fortitude Valley QLD:4006"],
+    ],
+)
+def test_an_address_whose_state_the_ocr_ran_into_its_neighbours_is_put_back(lines):
+    assert ocr_address.assemble(lines) == "331 Mill Lane, Fortitude Valley QLD 4006"
