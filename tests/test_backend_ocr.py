@@ -22,6 +22,7 @@ from vlmserve.backends import (
     ocr_parties,
     ocr_party_rows,
     ocr_payer,
+    ocr_payer_labels,
     ocr_rows,
     ocr_rules,
     ocr_supplier,
@@ -170,6 +171,7 @@ def test_unknown_backend_settings_are_refused():
         ocr_text,
         ocr_parties,
         ocr_payer,
+        ocr_payer_labels,
         ocr_balance,
         ocr_bank,
         ocr_dates,
@@ -602,6 +604,88 @@ def test_a_payer_label_whose_value_is_no_name_names_no_payer():
     assert ocr_supplier.supplier_name(doc).text == "Acme Cafe"
 
 
+# A payer heading by meaning ("Billing address": a role word and a noun for what follows)
+# left of the delivery block; a bank's details whose "Name of Bank" and "Account Name"
+# (the ABN holder's, printed again in the footer) name no payer.
+ROLE_HEADING_INVOICE = [
+    ((80, 60), 36, "Saltbush Joinery"), ((700, 60), 36, "TAX INVOICE"),
+    ((80, 120), 24, "3 Kiln Road, Orange NSW 2800"),
+    ((80, 156), 24, "Business ABN: 51 824 753 556"),
+    ((80, 260), 24, "BILLING ADDRESS"), ((600, 260), 24, "DELIVER-TO"),
+    ((80, 296), 24, "Willa Harcourt"), ((600, 296), 24, "Willa Harcourt"),
+    ((80, 332), 24, "27 Banksia Way"), ((600, 332), 24, "27 Banksia Way"),
+    ((80, 368), 24, "Dubbo NSW 2830"), ((600, 368), 24, "Dubbo NSW 2830"),
+    ((80, 404), 24, "Contact Ph: 0412 345 678"),
+    ((80, 480), 24, "Joinery repairs"), ((700, 480), 24, "$300.00"),
+    ((500, 540), 24, "Total"), ((700, 540), 24, "$300.00"),
+    ((80, 640), 24, "Name of Bank"), ((330, 640), 24, "Westpac"),
+    ((80, 676), 24, "Account Name"), ((330, 676), 24, "Saltbush Joinery"),
+    ((80, 712), 24, "BSB"), ((330, 712), 24, "032-000"),
+    ((300, 900), 24, "Saltbush Joinery - ABN 51 824 753 556"),
+]  # fmt: skip
+
+
+def test_a_payer_heading_is_read_by_its_role_word_and_bank_names_are_no_payer(extractor):
+    page = render(extractor.root / "role.png", ROLE_HEADING_INVOICE)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["PAYER_NAME"] == "Willa Harcourt"
+    assert f["PAYER_ADDRESS"] == "27 Banksia Way, Dubbo NSW 2830"
+    assert f["PAYER_PHONE"] == "0412345678"
+
+
+@pytest.mark.parametrize(
+    ("text", "heads"),
+    [
+        ("Invoice recipient", True),
+        ("Billing address", True),
+        ("Bill-to party", True),
+        ("Customer copy", False),
+        ("Billing period", False),
+        ("Invoiced", False),
+    ],
+)
+def test_a_payer_heading_is_a_role_word_and_nouns_for_what_follows(text, heads):
+    assert ocr_payer_labels.role_heading(text) is heads
+
+
+def test_a_form_payer_is_read_from_the_rows_under_its_name_up_to_the_next_column():
+    def phrase(text, x, y):
+        return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+    # Each row: a label cell (maybe read into its value's phrase), the party's value, and
+    # another column's label and value further right.
+    page = Page.from_words([
+        *phrase("Acme Cafe", 10, 10), *phrase("ABN 51 824 753 556", 10, 40),
+        *phrase("Customer information", 10, 100),
+        *phrase("Name", 20, 150), *phrase("Jo Li", 250, 150), *phrase("Invoice No.", 800, 150),
+        *phrase("Postal address 2 Side Rd", 20, 190), *phrase("Issued 01/02/2025", 800, 190),
+        *phrase("Locality", 20, 230), *phrase("Hobart TAS 7000", 250, 230),
+        *phrase("Pay before 01/03/2025", 800, 230),
+        *phrase("Mobile", 20, 270), *phrase("0412 345 678", 250, 270),
+        *phrase("Job description", 10, 330),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Jo Li"
+    assert ocr_parties.payer_part("address")(doc) == "2 Side Rd, Hobart TAS 7000"
+    assert ocr_parties.payer_part("phone")(doc) == "0412 345 678"
+
+
+def test_an_unlabelled_block_with_an_abn_is_the_issuers_not_the_payers():
+    def phrase(text, x, y):
+        return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+    # A receipt's letterhead: a name over an address, then the ABN, and no customer; so
+    # even where the issuer's name did not read as such (a logo over it).
+    page = Page.from_words([
+        *phrase("Bayside Pharmacy", 10, 50), *phrase("188 Pitt Lane", 10, 80),
+        *phrase("Ballarat VIC 3350", 10, 110), *phrase("ABN: 51 824 753 556", 10, 140),
+        *phrase("Paracetamol", 10, 220), *phrase("$5.00", 400, 220),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    doc.__dict__["supplier_name"] = None
+    assert doc.payer_block == []
+
+
 # Items in two sections, each under its own header ("Qty/Hrs": one cell, two column names)
 # and closed by a sum whose label is no known word, with its amount in the label's phrase.
 # Totals labelled by meaning: fees excluding GST, GST added, a balance owing.
@@ -897,3 +981,15 @@ def test_an_address_labelled_in_the_payers_block_is_not_the_suppliers():
     ])  # fmt: skip
     address = ocr_parties.business_address(ocr_rules.Document(page))
     assert address == "82 Victoria Lane, Ballarat VIC 3350"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["331 Mill Lane", "Fortitude ValleyQLD", "4006"],
+        ["331 Mill Lane", "Fortitude Valleyqld4006"],
+        ["331 Mill Lane", "Fortitude Valley QLD:4006"],
+    ],
+)
+def test_an_address_whose_state_the_ocr_ran_into_its_neighbours_is_put_back(lines):
+    assert ocr_address.assemble(lines) == "331 Mill Lane, Fortitude Valley QLD 4006"

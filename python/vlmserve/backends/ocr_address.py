@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from vlmserve.backends.ocr_text import STATE_POSTCODE, address_of, contact_like, is_labelled
 
-__all__ = ["STREET_TYPE", "address_span", "assemble"]
+__all__ = ["STREET_TYPE", "address_span", "assemble", "unglue"]
 
 # The word that ends a street's name (Australia Post's common street types, long and
 # short). A line ending with one has finished the street: the locality comes next.
@@ -30,6 +30,13 @@ STREET_TYPE = re.compile(
 # A locality wrapped before its postcode ("Launceston TAS" / "7250").
 _STATE_END = re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)$", re.IGNORECASE)
 _POSTCODE = re.compile(r"^\d{4}$")
+# A state the OCR ran into its suburb or postcode: capitals after a lower-case letter
+# ("ValleyQLD"), any case with the postcode glued on or set apart by a stray mark
+# ("Wollongongnsw2500", "NSW:2750").
+_STATES = r"NSW|VIC|QLD|WA|SA|TAS|ACT|NT"
+_GLUED_STATE = re.compile(
+    rf"(?<=[a-z])({_STATES})\b|(?:(?<=[a-z])|\b)((?i:{_STATES}))[:;/]?(?=\d{{4}}\b)"
+)
 # A short run of words, no digits: the rest of a street name or a suburb.
 _WORDS = re.compile(r"^[A-Za-z][A-Za-z' .-]*$")
 _MAX_WORDS = 3
@@ -44,6 +51,7 @@ def assemble(texts: Sequence[str]) -> str | None:
 
 def address_span(texts: Sequence[str]) -> tuple[range, str] | None:
     """Which of ``texts`` the first address takes, and the address."""
+    texts = [unglue(t) for t in texts]
     start = next((i for i, t in enumerate(texts) if address_of(t)), None)
     if start is None:
         return None
@@ -54,6 +62,16 @@ def address_span(texts: Sequence[str]) -> tuple[range, str] | None:
             break
         out, end = f"{out}{part}", end + 1
     return range(start, end), out
+
+
+def unglue(text: str) -> str:
+    """The text with a state the OCR ran into its neighbours set apart.
+
+    >>> unglue("Fortitude ValleyQLD"), unglue("Wollongongnsw2500"), unglue("Penrith NSW:2750")
+    ('Fortitude Valley QLD', 'Wollongong NSW 2500', 'Penrith NSW 2750')
+    """
+    spaced = _GLUED_STATE.sub(lambda m: f" {(m[1] or m[2]).upper()} ", text)
+    return " ".join(spaced.split())
 
 
 def _continuation(so_far: str, text: str) -> str | None:

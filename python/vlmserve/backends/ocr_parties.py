@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_address import assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
+from vlmserve.backends.ocr_payer import mend_email
 from vlmserve.backends.ocr_supplier import supplier_name, web_sites
 from vlmserve.backends.ocr_text import (
     ABN_DIGITS,
@@ -244,8 +245,7 @@ def _filed_under_payer(doc: Document) -> str | None:
 
 
 def _email_in(segments: Sequence[Segment]) -> str | None:
-    # OCR sets the "@" apart now and then ("office @acme.com.au").
-    emails = [first(EMAIL, re.sub(r"\s*@\s*", "@", s.text)) for s in segments]
+    emails = [first(EMAIL, mend_email(s.text)) for s in segments]
     return next((e for e in emails if e), None)
 
 
@@ -257,7 +257,7 @@ def payer_email(doc: Document) -> str | None:
         return in_block
     site = (website(doc) or "").lower().removeprefix("www.")
     for seg in doc.outside_payer():
-        found = first(EMAIL, seg.text)
+        found = first(EMAIL, mend_email(seg.text))
         if found and not (site and found.lower().endswith(site.split("/")[0])):
             in_heading = any(seg in line.segments for line in doc.heading)
             if not in_heading:

@@ -26,14 +26,15 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_address import STREET_TYPE, assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
+from vlmserve.backends.ocr_payer_labels import NAME_NOUNS, form_rows, names_role, payer_labels
 from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
     DATE,
     HEADING_NOUNS,
     METHOD_WORDS,
-    PAYER_LABELS,
     STATE_POSTCODE,
     TITLE_PHRASE,
+    abns,
     address_like,
     contact_like,
     ends_block,
@@ -42,16 +43,32 @@ from vlmserve.backends.ocr_text import (
     unlabel,
 )
 
-# Nouns that end a payer label ("Member name", "Client party"): its value is beside or
-# under it, not in it; and nouns that make it another field's label ("Member number",
-# "Statement for period").
-_NAME_NOUNS = {"name", "names", "party", "parties"}
+# Nouns that make a payer label another field's label ("Member number", "Statement for
+# period").
 _OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
+# A name too short to tell apart ("Jo") is never matched against the ABN holder's; the
+# lines walked up from an ABN to the top of its block.
+_MIN_NAME_CHARS = 4
+_ABN_BLOCK_LINES = 6
 
 if TYPE_CHECKING:
     from vlmserve.backends.ocr_rules import Document
 
-__all__ = ["payer_block"]
+__all__ = ["mend_email", "payer_block"]
+
+# OCR sets an e-mail's "@" apart now and then ("office @acme.com.au"), and the word after
+# a dot in its local part ("ruby. wilson@bigpond.com").
+_AT_GAP = re.compile(r"\s*@\s*")
+_DOT_GAP = re.compile(r"(?<=\w)\.\s+(?=[\w.+-]+@)")
+
+
+def mend_email(text: str) -> str:
+    """The text with an e-mail address the OCR split put back together.
+
+    >>> mend_email("Em: ruby. wilson @bigpond.com")
+    'Em: ruby.wilson@bigpond.com'
+    """
+    return _DOT_GAP.sub(".", _AT_GAP.sub("@", text))
 
 
 def payer_block(doc: Document) -> list[Segment]:
@@ -66,17 +83,24 @@ def payer_block(doc: Document) -> list[Segment]:
 def _labelled_payer(doc: Document) -> list[Segment]:
     """The value of the first payer label (in its phrase, right of it in a form, or
     heading the column under it) and the phrases stacked under that value."""
-    for _, line, seg, n in doc.page.find_labels(PAYER_LABELS):
+    for line, seg, n in payer_labels(doc.page):
         # "Customer Receipt" is a title and "To pay" a total, not a payer's label.
         rest = seg.tail(n)
         if (rest and TITLE_PHRASE.search(rest.text)) or starts_with_total(seg.text):
             continue
-        # "Member number", "Customer No." label an identifier, not the party.
+        # "Member number", "Customer No." label an identifier, not the party; "Name of
+        # Bank" names a bank, "Name of party" the party.
         if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS:
             continue
-        start = _in_phrase(seg, n) or _cell_right(doc, line, seg)
-        block = [start] if start else []
-        for below_line, below in doc.page.under(line, start or seg, limit=6):
+        if rest and _first_key(rest.text) == "of" and not names_role(rest.text):
+            continue
+        in_phrase = _in_phrase(seg, n)
+        start = in_phrase or _cell_right(doc, line, seg)
+        # A form's cell: the party's other cells are the rows under it ("Postal address",
+        # "Locality", "Mobile"), each labelled in the label's column.
+        rows = form_rows(doc.page, line, seg, start) if start and not in_phrase else []
+        block = [start, *rows] if start else []
+        for below_line, below in [] if rows else doc.page.under(line, start or seg, limit=6):
             # The block ends where another field's label starts a phrase in its column
             # or left of it (a label further right belongs to another block).
             if any(ends_block(s.text) for s in below_line.segments if s.x0 <= below.x0):
@@ -84,7 +108,7 @@ def _labelled_payer(doc: Document) -> list[Segment]:
             block.append(below)
         # "Account Name: <the supplier>" is where to pay, not who pays; "Charged to:
         # Visa" is how.
-        if block and _names_party(block[0].text) and not _is_supplier(doc, block[0]):
+        if block and _names_party(block[0].text) and not _is_supplier(doc, block[0], block):
             return _with_address(doc, block)
     return []
 
@@ -127,7 +151,7 @@ def _stacked_details(doc: Document, line: Line, seg: Segment) -> list[Segment]:
     wrapped onto a line of its own among them)."""
     out = []
     for _, below in doc.page.under(line, seg, limit=5):
-        text = below.text
+        text = mend_email(below.text)
         wrapped = STREET_TYPE.search(text) and len(text.split()) <= 2
         if ends_block(text) or not (address_like(text) or contact_like(text) or wrapped):
             break
@@ -139,7 +163,7 @@ def _in_phrase(seg: Segment, n: int) -> Segment | None:
     """The words after the label in its own phrase ("Bill To: Jo Li"), unless they only
     say the label heads a block ("Client details") or are punctuation ("Holder(s)")."""
     head = seg.tail(n)
-    if head is None or label_key(head.text) in HEADING_NOUNS | _NAME_NOUNS:
+    if head is None or label_key(head.text) in HEADING_NOUNS | NAME_NOUNS:
         return None
     # "Name of party": the label goes on.
     if _first_key(head.text) == "of":
@@ -160,10 +184,38 @@ def _cell_right(doc: Document, line: Line, seg: Segment) -> Segment | None:
     return right[0]
 
 
-def _is_supplier(doc: Document, seg: Segment) -> bool:
-    """The phrase names the supplier ("Name on account: Acme Pty Ltd")."""
+def _is_supplier(doc: Document, seg: Segment, block: list[Segment]) -> bool:
+    """The phrase names the supplier ("Name on account: Acme Pty Ltd"): the name found as
+    the supplier's, or one printed elsewhere with an ABN (the payer's block may print the
+    payer's own)."""
     name = doc.supplier_name
-    return name is not None and label_key(name.text) in label_key(unlabel(seg.text))
+    key = label_key(unlabel(seg.text))
+    if name is not None and label_key(name.text) in key:
+        return True
+    return _holds_abn(doc, key, skip={id(s) for s in block})
+
+
+def _holds_abn(doc: Document, key: str, skip: set[int]) -> bool:
+    """Whether a party named ``key`` is printed with an ABN outside ``skip``: in the ABN's
+    phrase ("Acme Pty Ltd - ABN 51 ..."), the phrase left of it, or heading the block
+    stacked over it."""
+    if len(key) < _MIN_NAME_CHARS:
+        return False
+    for line in doc.page.lines:
+        for i, seg in enumerate(line.segments):
+            if id(seg) in skip or not abns(seg.text):
+                continue
+            left = line.segments[i - 1 : i] if i else []
+            if key in label_key(seg.text) or any(label_key(s.text) == key for s in left):
+                return True
+            over = doc.page.above(line, seg)
+            for _ in range(_ABN_BLOCK_LINES):
+                if over is None or id(over[1]) in skip:
+                    break
+                if label_key(unlabel(over[1].text)) == key:
+                    return True
+                over = doc.page.above(*over)
+    return False
 
 
 def _unlabelled_payer(doc: Document) -> list[Segment]:
@@ -180,6 +232,10 @@ def _unlabelled_payer(doc: Document) -> list[Segment]:
                 continue
             rest = _stacked_details(doc, line, seg)
             whole = assemble([seg.text, *(s.text for s in rest)])
+            block = [over[1], seg, *rest]
+            # A block with an ABN, or whose name is printed with one, is the issuer's.
+            if any(abns(s.text) for s in block) or _holds_abn(doc, label_key(over[1].text), set()):
+                continue
             if whole and STATE_POSTCODE.search(whole):
-                return [over[1], seg, *rest]
+                return block
     return []
