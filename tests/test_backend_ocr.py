@@ -821,3 +821,38 @@ def test_reads_an_invoice_number_labelled_in_a_run_on_phrase_or_a_header_cell():
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "A92846"
     doc = ocr_rules.Document(_page([(10, 0, "Doc Ref"), (10, 40, "TI-64983")]))
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "TI-64983"
+
+
+def _phrase(text, x, y):
+    return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+
+def test_a_receipt_reference_number_and_a_rule_across_the_page_are_no_items():
+    # A gap sets the totals apart from the items; a line across the page under the last
+    # row (a dotted rule read as letters) reaches into the amounts: no wrapped description.
+    page = Page.from_words([
+        *_phrase("Ticket No.", 10, 10), *_phrase("187895", 500, 10),
+        *_phrase("Served by", 10, 40), *_phrase("James", 500, 40),
+        *_phrase("Hand Sanitiser", 10, 80), *_phrase("$5.00", 500, 80),
+        *_phrase("Milk 2L", 10, 110), *_phrase("$8.00", 500, 110),
+        *_phrase("2 x $4.00", 40, 140),
+        Word("saseaeeaeaaesaeaaeeseaaa", 10, 170, 560, 190),
+        *_phrase("Total", 10, 300), *_phrase("$13.00", 500, 300),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [("Hand Sanitiser", "1", "5.00"), ("Milk 2L", "2", "4.00")]
+
+
+def test_a_header_whose_cells_say_more_and_an_amount_split_at_its_point():
+    # "Description of work" and "Seats" are cells, not header words: three cells of four
+    # name columns, so the name and address over the header are no rows.
+    page = Page.from_words([
+        *_phrase("Isla Johnson", 10, 10), *_phrase("55 Station Road", 10, 40),
+        *_phrase("Description of work", 10, 80), *_phrase("Unit Price", 400, 80),
+        *_phrase("Seats", 650, 80), *_phrase("Total", 900, 80),
+        *_phrase("Vinyl banner", 10, 120), *_phrase("$37 .00", 400, 120),
+        *_phrase("2", 650, 120), *_phrase("$74.00", 900, 120),
+        *_phrase("Total", 650, 170), *_phrase("$74.00", 900, 170),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [("Vinyl banner", "2", "37.00")]
