@@ -856,3 +856,11 @@ def test_a_header_whose_cells_say_more_and_an_amount_split_at_its_point():
     ])  # fmt: skip
     table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
     assert table.rows == [("Vinyl banner", "2", "37.00")]
+
+
+def test_a_gst_label_may_name_its_rate_between_its_words():
+    page = Page.from_words([
+        *_phrase("Sale Amount", 10, 10), *_phrase("$8.80", 500, 10),
+        *_phrase("Includes 10% GST", 10, 40), *_phrase("$0.80", 500, 40),
+    ])  # fmt: skip
+    assert ocr_table.totals(page) == {"total": "$8.80", "gst": "$0.80"}

@@ -60,6 +60,7 @@ TOTAL_LABELS = {
         "includes gst", "incl gst", "gst incl", "vat", "plus gst", "add gst", "tax 10%",
         "total includes gst", "total tax", "gst @ 10%", "10% gst",
         *(f"{w} {t}" for w in _GST_OF for t in ("gst", "tax", "gst of")),
+        *(f"{w} 10% {t}" for w in _GST_OF for t in ("gst", "tax")),  # the rate between
         *(f"{t} on {s}" for t in ("gst", "tax") for s in _SUMS),
     ],
     "total": [
