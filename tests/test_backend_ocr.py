@@ -864,3 +864,19 @@ def test_a_gst_label_may_name_its_rate_between_its_words():
         *_phrase("Includes 10% GST", 10, 40), *_phrase("$0.80", 500, 40),
     ])  # fmt: skip
     assert ocr_table.totals(page) == {"total": "$8.80", "gst": "$0.80"}
+
+
+def test_a_misread_total_gives_way_to_what_the_gst_tells():
+    # GST included: the total is eleven times it, printed again on the payment line.
+    receipt = Page.from_words([
+        *_phrase("AMOUNT PAID", 10, 10), *_phrase("8,54", 500, 10),
+        *_phrase("GST component $5.32", 10, 40), *_phrase("PURCHASE AUD 58.54", 10, 70),
+    ])  # fmt: skip
+    assert ocr_table.totals(receipt)["total"] == "58.54"
+    # A subtotal and a GST a tenth of it outvote the total that disagrees with both.
+    invoice = Page.from_words([
+        *_phrase("Subtotal", 10, 10), *_phrase("$15.04", 500, 10),
+        *_phrase("GST", 10, 40), *_phrase("$1.50", 500, 40),
+        *_phrase("To pay", 10, 70), *_phrase("$46.54", 500, 70),
+    ])  # fmt: skip
+    assert ocr_table.totals(invoice)["total"] == "16.54"

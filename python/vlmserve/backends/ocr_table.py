@@ -79,6 +79,8 @@ TOTAL_LABELS = {
 _Candidate = tuple[Decimal, str]
 # Sums of rounded amounts agree to a cent.
 _ADD_TOLERANCE = Decimal("0.011")
+# GST is a tenth of the subtotal (an eleventh of an inclusive total) rounded to the cent.
+_GST_ROUNDING = Decimal("0.0051")
 # How far under a box's label (in its line heights) its value may sit.
 _BOX_REACH = 2.5
 _KIND_OF = {label_key(lab): kind for kind, labs in TOTAL_LABELS.items() for lab in labs}
@@ -158,7 +160,35 @@ def totals(page: Page, after: int = 0) -> dict[str, str]:
     out = _labelled_totals(page)
     if not {"subtotal", "gst"} <= out.keys() or not _adds_up(out):
         out.update(_unlabelled_totals(page, after, out.get("total")))
+    if "gst" in out and not _total_agrees(out):
+        out.update(_total_from_gst(page, after, out))
     return out
+
+
+def _total_agrees(out: dict[str, str]) -> bool:
+    """Whether the total agrees with the GST: the subtotal plus the GST, or (GST
+    included in it) eleven times the GST."""
+    total, gst, sub = (_amount(out.get(k, "")) for k in ("total", "gst", "subtotal"))
+    if total is None or gst is None:
+        return gst is None
+    adds_up = sub is not None and abs(sub + gst - total) < _ADD_TOLERANCE
+    return adds_up or abs(total / 11 - gst) < _GST_ROUNDING
+
+
+def _total_from_gst(page: Page, after: int, out: dict[str, str]) -> dict[str, str]:
+    """A total that did not read, or misread, told by the GST: a subtotal that the GST is a
+    tenth of, plus the GST; else an amount printed again below the items (on the payment
+    line: "PURCHASE AUD 58.54") that the GST is an eleventh of."""
+    gst, sub = _amount(out["gst"]), _amount(out.get("subtotal", ""))
+    assert gst is not None
+    if sub is not None and abs(sub / 10 - gst) < _GST_ROUNDING:
+        return {"total": f"{sub + gst:.2f}"}
+    for line in page.lines[after:]:
+        for text in MONEY.findall(line.text):
+            value = _amount(text)
+            if value and value > gst and abs(value / 11 - gst) < _GST_ROUNDING:
+                return {"total": text.strip()}
+    return {}
 
 
 def _adds_up(out: dict[str, str]) -> bool:
