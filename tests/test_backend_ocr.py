@@ -880,3 +880,14 @@ def test_a_misread_total_gives_way_to_what_the_gst_tells():
         *_phrase("To pay", 10, 70), *_phrase("$46.54", 500, 70),
     ])  # fmt: skip
     assert ocr_table.totals(invoice)["total"] == "16.54"
+
+
+def test_a_total_label_that_did_not_read_and_the_gst_between_the_amounts():
+    # "TO PAY" read as "10 PAY": the payment line's amount is the subtotal and a tenth,
+    # and the GST line that did not read is their difference.
+    page = Page.from_words([
+        *_phrase("EXCL. GST", 10, 10), *_phrase("$77.28", 500, 10),
+        *_phrase("10 PAY", 10, 40), *_phrase("$85.01", 500, 40),
+        *_phrase("PURCHASE AUD 85.01", 10, 70),
+    ])  # fmt: skip
+    assert ocr_table.totals(page) == {"subtotal": "$77.28", "total": "$85.01", "gst": "7.73"}

@@ -160,33 +160,51 @@ def totals(page: Page, after: int = 0) -> dict[str, str]:
     out = _labelled_totals(page)
     if not {"subtotal", "gst"} <= out.keys() or not _adds_up(out):
         out.update(_unlabelled_totals(page, after, out.get("total")))
-    if "gst" in out and not _total_agrees(out):
-        out.update(_total_from_gst(page, after, out))
+    if not _total_agrees(out):
+        out.update(_total_told(page, after, out))
+    if "gst" not in out:
+        out.update(_gst_between(out))
     return out
+
+
+def _gst_between(out: dict[str, str]) -> dict[str, str]:
+    """A GST line that did not read: the total less the subtotal, when that is a tenth of
+    the subtotal."""
+    sub, total = _amount(out.get("subtotal", "")), _amount(out.get("total", ""))
+    if sub is None or total is None or abs(sub / 10 - (total - sub)) >= _GST_ROUNDING:
+        return {}
+    return {"gst": f"{total - sub:.2f}"}
 
 
 def _total_agrees(out: dict[str, str]) -> bool:
     """Whether the total agrees with the GST: the subtotal plus the GST, or (GST
-    included in it) eleven times the GST."""
+    included in it) eleven times the GST. With no GST, there must be a total if there is
+    a subtotal."""
     total, gst, sub = (_amount(out.get(k, "")) for k in ("total", "gst", "subtotal"))
-    if total is None or gst is None:
-        return gst is None
+    if total is None:
+        return gst is None and sub is None
+    if gst is None:
+        return True
     adds_up = sub is not None and abs(sub + gst - total) < _ADD_TOLERANCE
     return adds_up or abs(total / 11 - gst) < _GST_ROUNDING
 
 
-def _total_from_gst(page: Page, after: int, out: dict[str, str]) -> dict[str, str]:
-    """A total that did not read, or misread, told by the GST: a subtotal that the GST is a
-    tenth of, plus the GST; else an amount printed again below the items (on the payment
-    line: "PURCHASE AUD 58.54") that the GST is an eleventh of."""
-    gst, sub = _amount(out["gst"]), _amount(out.get("subtotal", ""))
-    assert gst is not None
-    if sub is not None and abs(sub / 10 - gst) < _GST_ROUNDING:
+def _total_told(page: Page, after: int, out: dict[str, str]) -> dict[str, str]:
+    """A total that did not read, or misread, told by the GST or the subtotal: a subtotal
+    plus a GST that is a tenth of it; else an amount printed again below the items (on
+    the payment line: "PURCHASE AUD 58.54") that the GST is an eleventh of, or that is
+    the subtotal and a tenth."""
+    gst, sub = _amount(out.get("gst", "")), _amount(out.get("subtotal", ""))
+    if gst is not None and sub is not None and abs(sub / 10 - gst) < _GST_ROUNDING:
         return {"total": f"{sub + gst:.2f}"}
     for line in page.lines[after:]:
         for text in MONEY.findall(line.text):
-            value = _amount(text)
-            if value and value > gst and abs(value / 11 - gst) < _GST_ROUNDING:
+            value = _amount(text) or Decimal(0)
+            if gst is not None:
+                fits = value > gst and abs(value / 11 - gst) < _GST_ROUNDING
+            else:
+                fits = sub is not None and abs(sub * Decimal("1.1") - value) < _GST_ROUNDING
+            if fits:
                 return {"total": text.strip()}
     return {}
 
