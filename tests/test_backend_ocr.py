@@ -993,3 +993,73 @@ def test_an_address_labelled_in_the_payers_block_is_not_the_suppliers():
 )
 def test_an_address_whose_state_the_ocr_ran_into_its_neighbours_is_put_back(lines):
     assert ocr_address.assemble(lines) == "331 Mill Lane, Fortitude Valley QLD 4006"
+
+
+def _phrase(text, x, y):
+    return [Word(w, x + 70 * i, y, x + 70 * i + 60, y + 20) for i, w in enumerate(text.split())]
+
+
+def test_a_receipt_reference_number_and_a_rule_across_the_page_are_no_items():
+    # A gap sets the totals apart from the items; a line across the page under the last
+    # row (a dotted rule read as letters) reaches into the amounts: no wrapped description.
+    page = Page.from_words([
+        *_phrase("Ticket No.", 10, 10), *_phrase("187895", 500, 10),
+        *_phrase("Served by", 10, 40), *_phrase("James", 500, 40),
+        *_phrase("Hand Sanitiser", 10, 80), *_phrase("$5.00", 500, 80),
+        *_phrase("Milk 2L", 10, 110), *_phrase("$8.00", 500, 110),
+        *_phrase("2 x $4.00", 40, 140),
+        Word("saseaeeaeaaesaeaaeeseaaa", 10, 170, 560, 190),
+        *_phrase("Total", 10, 300), *_phrase("$13.00", 500, 300),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [("Hand Sanitiser", "1", "5.00"), ("Milk 2L", "2", "4.00")]
+
+
+def test_a_header_whose_cells_say_more_and_an_amount_split_at_its_point():
+    # "Description of work" and "Seats" are cells, not header words: three cells of four
+    # name columns, so the name and address over the header are no rows.
+    page = Page.from_words([
+        *_phrase("Isla Johnson", 10, 10), *_phrase("55 Station Road", 10, 40),
+        *_phrase("Description of work", 10, 80), *_phrase("Unit Price", 400, 80),
+        *_phrase("Seats", 650, 80), *_phrase("Total", 900, 80),
+        *_phrase("Vinyl banner", 10, 120), *_phrase("$37 .00", 400, 120),
+        *_phrase("2", 650, 120), *_phrase("$74.00", 900, 120),
+        *_phrase("Total", 650, 170), *_phrase("$74.00", 900, 170),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [("Vinyl banner", "2", "37.00")]
+
+
+def test_a_gst_label_may_name_its_rate_between_its_words():
+    page = Page.from_words([
+        *_phrase("Sale Amount", 10, 10), *_phrase("$8.80", 500, 10),
+        *_phrase("Includes 10% GST", 10, 40), *_phrase("$0.80", 500, 40),
+    ])  # fmt: skip
+    assert ocr_table.totals(page) == {"total": "$8.80", "gst": "$0.80"}
+
+
+def test_a_misread_total_gives_way_to_what_the_gst_tells():
+    # GST included: the total is eleven times it, printed again on the payment line.
+    receipt = Page.from_words([
+        *_phrase("AMOUNT PAID", 10, 10), *_phrase("8,54", 500, 10),
+        *_phrase("GST component $5.32", 10, 40), *_phrase("PURCHASE AUD 58.54", 10, 70),
+    ])  # fmt: skip
+    assert ocr_table.totals(receipt)["total"] == "58.54"
+    # A subtotal and a GST a tenth of it outvote the total that disagrees with both.
+    invoice = Page.from_words([
+        *_phrase("Subtotal", 10, 10), *_phrase("$15.04", 500, 10),
+        *_phrase("GST", 10, 40), *_phrase("$1.50", 500, 40),
+        *_phrase("To pay", 10, 70), *_phrase("$46.54", 500, 70),
+    ])  # fmt: skip
+    assert ocr_table.totals(invoice)["total"] == "16.54"
+
+
+def test_a_total_label_that_did_not_read_and_the_gst_between_the_amounts():
+    # "TO PAY" read as "10 PAY": the payment line's amount is the subtotal and a tenth,
+    # and the GST line that did not read is their difference.
+    page = Page.from_words([
+        *_phrase("EXCL. GST", 10, 10), *_phrase("$77.28", 500, 10),
+        *_phrase("10 PAY", 10, 40), *_phrase("$85.01", 500, 40),
+        *_phrase("PURCHASE AUD 85.01", 10, 70),
+    ])  # fmt: skip
+    assert ocr_table.totals(page) == {"subtotal": "$77.28", "total": "$85.01", "gst": "7.73"}

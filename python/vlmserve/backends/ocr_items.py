@@ -131,7 +131,11 @@ def _header_kinds(line: Line) -> set[str]:
     named = {k for k in kinds if k}
     if len(named) < 2 or not named & _TABLE_KINDS or any(MONEY.match(w.text) for w in line.words):
         return set()
-    return named if sum(k is not None for k in kinds) >= 0.6 * len(kinds) else set()
+    # Mostly header words or, as a cell may say more ("Description of work", "Seats"),
+    # three cells or more, mostly holding one, a description's among them.
+    cells = [any(label_key(w.text) in HEADER_WORDS for w in s.words) for s in line.segments]
+    by_cell = len(cells) >= 3 and sum(cells) >= 0.6 * len(cells) and "desc" in named
+    return named if by_cell or sum(k is not None for k in kinds) >= 0.6 * len(kinds) else set()
 
 
 def _run_down(page: Page, first: int, is_stop: Callable[[str], bool]) -> list[Line]:
@@ -155,7 +159,10 @@ def _run_up(
         start = end
         while start > 0:
             above, below = page.lines[start - 1], page.lines[start]
-            if is_other(above.text) or below.y0 - above.y1 > 3 * below.height:
+            # Whitespace often sets the totals apart from the items: only a gap between
+            # two item lines ends the run.
+            gap = start < end and below.y0 - above.y1 > 3 * below.height
+            if is_other(above.text) or gap:
                 break
             start -= 1
         lines = page.lines[start:end]
@@ -169,11 +176,12 @@ def _rows(lines: list[Line], run_in: bool) -> list[Row]:
     (till style) or, when rows carry their own text, the wrapped tail of the row above."""
     rows: list[Row] = []
     pending: list[str] = []
+    priced: Line | None = None  # the line of the last row
     for line in lines:
         row = parse(line, run_in)
         if row is None:
             text = description(line.segments)
-            if rows and rows[-1].desc and not _numbers_only_after(lines, line):
+            if priced and rows[-1].desc and _wraps(line, priced, lines):
                 rows[-1].desc = f"{rows[-1].desc} {text}".strip()
             elif text:
                 pending.append(text)
@@ -184,7 +192,15 @@ def _rows(lines: list[Line], run_in: bool) -> list[Row]:
             continue
         pending = []
         rows.append(row)
+        priced = line
     return [r for r in rows if r.desc]
+
+
+def _wraps(line: Line, priced: Line, lines: list[Line]) -> bool:
+    """Whether a text line is the wrapped tail of the priced row above: it stays in the
+    text column, left of the row's amounts (a line across the page is a rule or a note),
+    and the line under it is not a numbers-only line it describes."""
+    return line.segments[-1].x1 < priced.segments[-1].x0 and not _numbers_only_after(lines, line)
 
 
 def _takes_detail(row: Row, detail: Row) -> bool:

@@ -30,6 +30,10 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
+# A label that names a number: "Ticket No.", "Sale #", "Order ID:", "Ref".
+_REFERENCE_LABEL = re.compile(r"(?:\b(?:no|nr|num|number|id|ref|reference)\b\W*|#\W*|:)$", re.I)
+# A line's quantity is below this; a longer number is a code or a reference.
+_MAX_QTY = 1000
 _NUMBER = re.compile(r"^\(?-?\$?(\d[\d,]*(?:\.\d+)?)\)?$")
 MONEY = re.compile(r"^\(?-?\$?\d{1,3}(?:,?\d{3})*\.\d{2}\)?$")
 _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
@@ -75,7 +79,7 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
     text_segments: list[Segment] = []
     for seg in line.segments:
         # "2@4.97" read as one word is "2 @ 4.97".
-        words = [part for w in seg.words for part in _GLUED.split(w.text) if part]
+        words = _cents_joined([part for w in seg.words for part in _GLUED.split(w.text) if part])
         values = [_value(w) for w in words]
         if all(v is not None or _GLUE.match(w) for v, w in zip(values, words)):
             for w, v in zip(words, values):
@@ -91,10 +95,23 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
     if m:
         leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
     desc = _measures_fixed(_TRAILING_PRICE.sub("", _LEADING_CODE.sub("", desc)))
-    # A row whose amounts did not read still has its description and quantity.
-    if not moneys and not (desc and (numbers or leading is not None)):
+    # A row whose amounts did not read still has its description and quantity; a number
+    # after a word that says "number" is a reference ("Ticket No.  187895"), not an item.
+    has_qty = leading is not None or (numbers and not _REFERENCE_LABEL.search(desc))
+    if not moneys and not (desc and has_qty):
         return None
     return Row(desc, numbers, moneys, leading, line.index)
+
+
+def _cents_joined(words: list[str]) -> list[str]:
+    """An amount OCR split at its point ("$37 .00") made whole again."""
+    out: list[str] = []
+    for w in words:
+        if out and re.fullmatch(r"\.\d{2}", w) and out[-1][-1:].isdigit():
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
 
 
 def _runs_into(seg: Segment, run_in: bool) -> bool:
@@ -164,7 +181,7 @@ def _ratio(row: Row) -> tuple[Decimal, Decimal] | None:
 def quantity(row: Row) -> Decimal | None:
     if row.leading_qty is not None:
         return row.leading_qty
-    small = [n for n in row.numbers if n == n.to_integral_value() and 0 < n < 1000]
+    small = [n for n in row.numbers if n == n.to_integral_value() and 0 < n < _MAX_QTY]
     return small[0] if small else None
 
 

@@ -60,6 +60,7 @@ TOTAL_LABELS = {
         "includes gst", "incl gst", "gst incl", "vat", "plus gst", "add gst", "tax 10%",
         "total includes gst", "total tax", "gst @ 10%", "10% gst",
         *(f"{w} {t}" for w in _GST_OF for t in ("gst", "tax", "gst of")),
+        *(f"{w} 10% {t}" for w in _GST_OF for t in ("gst", "tax")),  # the rate between
         *(f"{t} on {s}" for t in ("gst", "tax") for s in _SUMS),
     ],
     "total": [
@@ -78,6 +79,8 @@ TOTAL_LABELS = {
 _Candidate = tuple[Decimal, str]
 # Sums of rounded amounts agree to a cent.
 _ADD_TOLERANCE = Decimal("0.011")
+# GST is a tenth of the subtotal (an eleventh of an inclusive total) rounded to the cent.
+_GST_ROUNDING = Decimal("0.0051")
 # How far under a box's label (in its line heights) its value may sit.
 _BOX_REACH = 2.5
 _KIND_OF = {label_key(lab): kind for kind, labs in TOTAL_LABELS.items() for lab in labs}
@@ -157,7 +160,53 @@ def totals(page: Page, after: int = 0) -> dict[str, str]:
     out = _labelled_totals(page)
     if not {"subtotal", "gst"} <= out.keys() or not _adds_up(out):
         out.update(_unlabelled_totals(page, after, out.get("total")))
+    if not _total_agrees(out):
+        out.update(_total_told(page, after, out))
+    if "gst" not in out:
+        out.update(_gst_between(out))
     return out
+
+
+def _gst_between(out: dict[str, str]) -> dict[str, str]:
+    """A GST line that did not read: the total less the subtotal, when that is a tenth of
+    the subtotal."""
+    sub, total = _amount(out.get("subtotal", "")), _amount(out.get("total", ""))
+    if sub is None or total is None or abs(sub / 10 - (total - sub)) >= _GST_ROUNDING:
+        return {}
+    return {"gst": f"{total - sub:.2f}"}
+
+
+def _total_agrees(out: dict[str, str]) -> bool:
+    """Whether the total agrees with the GST: the subtotal plus the GST, or (GST
+    included in it) eleven times the GST. With no GST, there must be a total if there is
+    a subtotal."""
+    total, gst, sub = (_amount(out.get(k, "")) for k in ("total", "gst", "subtotal"))
+    if total is None:
+        return gst is None and sub is None
+    if gst is None:
+        return True
+    adds_up = sub is not None and abs(sub + gst - total) < _ADD_TOLERANCE
+    return adds_up or abs(total / 11 - gst) < _GST_ROUNDING
+
+
+def _total_told(page: Page, after: int, out: dict[str, str]) -> dict[str, str]:
+    """A total that did not read, or misread, told by the GST or the subtotal: a subtotal
+    plus a GST that is a tenth of it; else an amount printed again below the items (on
+    the payment line: "PURCHASE AUD 58.54") that the GST is an eleventh of, or that is
+    the subtotal and a tenth."""
+    gst, sub = _amount(out.get("gst", "")), _amount(out.get("subtotal", ""))
+    if gst is not None and sub is not None and abs(sub / 10 - gst) < _GST_ROUNDING:
+        return {"total": f"{sub + gst:.2f}"}
+    for line in page.lines[after:]:
+        for text in MONEY.findall(line.text):
+            value = _amount(text) or Decimal(0)
+            if gst is not None:
+                fits = value > gst and abs(value / 11 - gst) < _GST_ROUNDING
+            else:
+                fits = sub is not None and abs(sub * Decimal("1.1") - value) < _GST_ROUNDING
+            if fits:
+                return {"total": text.strip()}
+    return {}
 
 
 def _adds_up(out: dict[str, str]) -> bool:
