@@ -900,6 +900,15 @@ def test_reads_a_bsb_label_spelt_out_or_naming_its_kind():
     assert ocr_bank.bsb(doc) == "112 011"
 
 
+@pytest.mark.parametrize("label", ["B.S.B.", "BS.B."])
+def test_reads_a_bsb_label_printed_as_an_initialism_with_stops(label):
+    # Stacked over its value or beside it; OCR may drop one of the stops.
+    doc = ocr_rules.Document(_page([(10, 0, label), (10, 40, "016 949")]))
+    assert ocr_bank.bsb(doc) == "016 949"
+    doc = ocr_rules.Document(_page([(10, 0, f"Pay to {label} 739-119 Acc 968574")]))
+    assert ocr_bank.bsb(doc) == "739-119"
+
+
 def test_reads_an_invoice_number_labelled_in_a_run_on_phrase_or_a_header_cell():
     doc = ocr_rules.Document(_page([(10, 0, "Document #: A92846 = Tax point: 08/07/2024")]))
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "A92846"
@@ -1063,3 +1072,11 @@ def test_a_total_label_that_did_not_read_and_the_gst_between_the_amounts():
         *_phrase("PURCHASE AUD 85.01", 10, 70),
     ])  # fmt: skip
     assert ocr_table.totals(page) == {"subtotal": "$77.28", "total": "$85.01", "gst": "7.73"}
+
+
+def test_an_invoice_number_is_id_shaped_and_may_number_a_ticket():
+    # The supplier's address beside a stacked label is no number; the id under it is.
+    page = _page([(10, 0, "Invoice Num."), (700, 0, "Melbourne VIC 3000"), (10, 40, "TI-002778")])
+    assert ocr_rules.RULES["INVOICE_NUMBER"](ocr_rules.Document(page)) == "TI-002778"
+    doc = ocr_rules.Document(_page([(10, 0, "Ticket No."), (400, 0, "187895")]))
+    assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "187895"

@@ -71,7 +71,7 @@ BANK_NAME = re.compile(
 # A BSB label may be spelt out ("Bank-State-Branch") and name its kind ("BSB Code"); OCR
 # reads the number's 0 as an O ("112 O11").
 _BSB_IN_TEXT = re.compile(
-    r"\b(?:BSB|bank[\s-]+state[\s-]+branch)\b(?:\s*(?:no|number|num|code|#))?\.?\s*:?\s*"
+    r"\b(?:B\.?S\.?B|bank[\s-]+state[\s-]+branch)\b(?:\s*(?:no|number|num|code|#))?\.?\s*:?\s*"
     r"(?=[\dO\s-]*\d)([\dO]{3}[\s-]?[\dO]{3})\b",
     re.IGNORECASE,
 )
@@ -195,7 +195,8 @@ def bsb(doc: Document) -> str | None:
 
 
 def _says_bsb(label: str) -> bool:
-    return "bsb" in label.split() or "bank state branch" in label
+    """A BSB's label, its letters run together or apart ("B.S.B." keys as "b s b")."""
+    return bool(re.search(r"\bb ?s ?b\b", label)) or "bank state branch" in label
 
 
 # An account number: digits, maybe grouped ("1234 5678", "12-345-678").

@@ -306,17 +306,32 @@ def _phrases(words: list[Word]) -> list[Segment]:
 
 
 def _label_words(seg: Segment, key: str) -> int:
-    """How many of the phrase's first words spell ``key`` (0: they do not)."""
+    """How many of the phrase's first words spell ``key`` (0: they do not), read letter
+    by letter or with an initialism's letters as one word."""
     wanted = key.split()
-    # One printed word may spell several of the label's ("A/C" is "a c").
-    said: list[str] = []
-    n = 0
-    while len(said) < len(wanted) and n < len(seg.words):
-        said += label_key(seg.words[n].text).split() or [""]
-        n += 1
-    if len(said) != len(wanted):
-        return 0
-    return n if all(map(_same_word, said, wanted)) else 0
+    for spelling in (label_key, _initials_joined):
+        # One printed word may spell several of the label's ("A/C" is "a c").
+        said: list[str] = []
+        n = 0
+        while len(said) < len(wanted) and n < len(seg.words):
+            said += spelling(seg.words[n].text).split() or [""]
+            n += 1
+        if len(said) == len(wanted) and all(map(_same_word, said, wanted)):
+            return n
+    return 0
+
+
+# An initialism printed with stops: "B.S.B.", "A.B.N", OCR's "BS.B." (not "St.George").
+_INITIALISM = re.compile(r"\b[a-z]{1,2}(?:\.[a-z])+\.?(?![a-z])", re.IGNORECASE)
+
+
+def _initials_joined(word: str) -> str:
+    """A word's label key with an initialism's letters as one word ("B.S.B." is "bsb").
+
+    >>> _initials_joined("B.S.B."), _initials_joined("BS.B.:"), _initials_joined("St.George")
+    ('bsb', 'bsb', 'st george')
+    """
+    return label_key(_INITIALISM.sub(lambda m: m.group(0).replace(".", ""), word))
 
 
 def _same_word(said: str, wanted: str) -> bool:

@@ -27,9 +27,13 @@ from vlmserve.backends.ocr_table import starts_with_total, totals
 from vlmserve.backends.ocr_text import (
     DATE,
     DUE_LABELS,
+    EMAIL,
     NUMBER_LABELS,
     PAYER_LABELS,
+    PHONE,
+    STATE_POSTCODE,
     TITLES,
+    WEB,
     abns,
     clip,
     contact_like,
@@ -188,10 +192,8 @@ def _invoice_number(doc: Document) -> str | None:
     ("Document #: A92846 = ...", a "Document #" header cell). A statement has none."""
     if doc.kind == "BANK_STATEMENT":
         return None
-    for m in doc.values(NUMBER_LABELS, accept=lambda t: bool(ID.search(clip(t)))):
-        value = clip(m.value.text)
-        if not DATE.search(value) and not abns(value):
-            return first(ID, value)
+    for m in doc.values(NUMBER_LABELS, accept=_id_shaped):
+        return first(ID, clip(m.value.text))
     for v in labelled(doc.page, ID):
         words = set(v.label.split())
         if words & _DOCUMENT_NOUNS and words & _NUMBER_WORDS and not DATE.search(v.text):
@@ -199,8 +201,28 @@ def _invoice_number(doc: Document) -> str | None:
     return None
 
 
+def _id_shaped(text: str) -> bool:
+    """A phrase that may be a document's number: an id, not a value of another kind
+    (a date, an ABN, an e-mail or web address, a phone printed in groups, an address's
+    postcode: "Melbourne VIC 3000" printed right of a label whose number is stacked under
+    it). One token like "131937" is an id even if it could be dialled."""
+    value = clip(text)
+    grouped_phone = any(" " in m.group(0).strip() for m in PHONE.finditer(value))
+    return bool(ID.search(value)) and not (
+        DATE.search(value)
+        or abns(value)
+        or EMAIL.search(value)
+        or WEB.search(value)
+        or grouped_phone
+        or STATE_POSTCODE.search(value)
+    )
+
+
 # A document's number is labelled by what it numbers and a word that says "number".
-_DOCUMENT_NOUNS = {"invoice", "inv", "document", "doc", "receipt", "bill", "docket", "tax"}
+_DOCUMENT_NOUNS = {
+    "invoice", "inv", "document", "doc", "receipt", "bill", "docket", "tax", "ticket",
+    "transaction", "trans", "txn", "sale", "folio", "voucher",
+}  # fmt: skip
 _NUMBER_WORDS = {"no", "number", "num", "#", "id", "ref", "reference"}
 
 
