@@ -5,11 +5,12 @@ library in-process, no subprocess) and turned by :mod:`~vlmserve.backends.ocr_ru
 the ``FIELD: value`` answer a VLM would give, so it runs under the same
 :class:`~vlmserve.backends.Extractor` (batching, OOM ladder, parsing, records).
 
-Engine choice, measured on rendered A4 pages (1240x1754, 8 pages, 2-core EPYC, one
-thread): word accuracy / seconds per page -- tesserocr 2.13 (Tesseract 5.5) 1.000 / 0.27,
-pytesseract (Debian Tesseract 5.3 subprocess) 0.969 / 0.46, rapidocr-onnxruntime 1.4.4
-0.784 / 1.97 (it drops the spaces between English words). Page segmentation mode 6 (one
-block) beat 3 (automatic): it keeps lone digits in table cells that 3 drops.
+Engine choice (``benches/bench_ocr_engines.py``: the same rendered A4 pages through each
+engine, one thread): word accuracy tesserocr 0.995, pytesseract 0.995, rapidocr-onnxruntime
+0.771 (it drops the spaces between English words); time per page 1x / 3.0x / 8.7x of
+tesserocr's (2 pages on a busy 2-core VM; an earlier quiet 8-page run: 0.27 / 0.46 / 1.97 s).
+Page segmentation mode 6 (one block) beat 3 (automatic): it keeps lone digits in table cells
+that 3 drops.
 
 >>> from vlmserve.backends import Extractor, get_backend
 >>> with Extractor(get_backend("ocr", {"allowed_roots": ["docs"]})) as ex:  # doctest: +SKIP
