@@ -1140,3 +1140,15 @@ def test_a_heading_of_role_words_heads_the_payer_block(heading):
     doc = ocr_rules.Document(page)
     assert ocr_rules.RULES["PAYER_NAME"](doc) == "Cooper Chen"
     assert ocr_rules.RULES["PAYER_ADDRESS"](doc) == "282 Banksia Road, Box Hill VIC 3128"
+
+
+@pytest.mark.parametrize("cell", ["Patient Name: Ava Harris", "Patient: Ava Harris"])
+def test_the_role_labelling_the_payers_name_is_no_part_of_it(cell):
+    page = _page([
+        (10, 0, "Wang Physio"),
+        (10, 80, "Patient Details"),
+        (10, 120, cell),
+        (10, 160, "260 Oxford Street"),
+        (10, 200, "Fortitude Valley QLD 4006"),
+    ])  # fmt: skip
+    assert ocr_rules.RULES["PAYER_NAME"](ocr_rules.Document(page)) == "Ava Harris"
