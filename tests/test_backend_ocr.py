@@ -16,6 +16,7 @@ from vlmserve.backends import (
     ocr_balance,
     ocr_bank,
     ocr_dates,
+    ocr_doctype,
     ocr_image,
     ocr_items,
     ocr_layout,
@@ -180,6 +181,7 @@ def test_unknown_backend_settings_are_refused():
         ocr_address,
         ocr_party_rows,
         ocr_supplier,
+        ocr_doctype,
     ],  # fmt: skip
 )
 def test_docstring_examples(module):
@@ -1080,3 +1082,73 @@ def test_an_invoice_number_is_id_shaped_and_may_number_a_ticket():
     assert ocr_rules.RULES["INVOICE_NUMBER"](ocr_rules.Document(page)) == "TI-002778"
     doc = ocr_rules.Document(_page([(10, 0, "Ticket No."), (400, 0, "187895")]))
     assert ocr_rules.RULES["INVOICE_NUMBER"](doc) == "187895"
+
+
+# A till docket titled both ways, paid on the spot: its card slip's "CUSTOMER COPY" is no
+# payer label, so nobody is billed and it is a receipt.
+CARD_SLIP_DOCKET = [
+    ((80, 60), 36, "Eastside Bistro"),
+    ((80, 120), 24, "ABN 61 147 971 487"),
+    ((80, 200), 30, "TAX INVOICE/RECEIPT"),
+    ((80, 280), 24, "1 Chicken Parmigiana"), ((600, 280), 24, "27.50"),
+    ((80, 330), 24, "TOTAL"), ((600, 330), 24, "$27.50"),
+    ((80, 400), 24, "Settled: Mastercard"), ((600, 400), 24, "$27.50"),
+    ((80, 470), 24, "CUSTOMER COPY"),
+    ((80, 510), 24, "MASTERCARD DEBIT"),
+    ((80, 550), 24, "APPROVED"), ((600, 550), 24, "AUTH 756104"),
+]  # fmt: skip
+
+
+def test_a_till_docket_with_a_customer_copy_slip_is_a_receipt(extractor):
+    page = render(extractor.root / "docket.png", CARD_SLIP_DOCKET)
+    f = extractor.process_single_image(str(page))["fields"]
+    assert f["DOCUMENT_TYPE"] == "RECEIPT"
+    assert f["PAYER_NAME"] is None
+
+
+def test_transactions_moving_a_running_balance_make_an_untitled_page_a_statement():
+    ledger = _page([
+        (10, 0, "Your money this period"),
+        (10, 40, "Direct Debit OPTUS"), (400, 40, "110.79"), (600, 40, "7,787.10"),
+        (10, 80, "Card Purchase ALDI"), (400, 80, "17.84"), (600, 80, "7,769.26"),
+        (10, 120, "Pay ACME PAYROLL"), (400, 120, "3,104.55"), (600, 120, "10,873.81"),
+        (10, 160, "Interest Earned"), (400, 160, "2.18"), (600, 160, "10,875.99"),
+    ])  # fmt: skip
+    assert ocr_rules.Document(ledger).kind == "BANK_STATEMENT"
+    items = _page([
+        (10, 0, "2 Flat White"), (400, 0, "4.50"), (600, 0, "9.00"),
+        (10, 40, "1 Chai Latte"), (400, 40, "5.50"), (600, 40, "5.50"),
+        (10, 80, "Total"), (600, 80, "14.50"),
+    ])  # fmt: skip
+    assert not ocr_doctype.carries_balance(items)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Patient Details", "CUSTOMER - SOLD TO", "SOLD TO ACCOUNT"],
+)
+def test_a_heading_of_role_words_heads_the_payer_block(heading):
+    # Whoever is billed may be named for the service ("Patient"), and a heading may
+    # stack role words; none of them is the payer's name.
+    page = _page([
+        (10, 0, "Williams Dental"),
+        (10, 80, heading),
+        (10, 120, "Cooper Chen"),
+        (10, 160, "282 Banksia Road"),
+        (10, 200, "Box Hill VIC 3128"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_rules.RULES["PAYER_NAME"](doc) == "Cooper Chen"
+    assert ocr_rules.RULES["PAYER_ADDRESS"](doc) == "282 Banksia Road, Box Hill VIC 3128"
+
+
+@pytest.mark.parametrize("cell", ["Patient Name: Ava Harris", "Patient: Ava Harris"])
+def test_the_role_labelling_the_payers_name_is_no_part_of_it(cell):
+    page = _page([
+        (10, 0, "Wang Physio"),
+        (10, 80, "Patient Details"),
+        (10, 120, cell),
+        (10, 160, "260 Oxford Street"),
+        (10, 200, "Fortitude Valley QLD 4006"),
+    ])  # fmt: skip
+    assert ocr_rules.RULES["PAYER_NAME"](ocr_rules.Document(page)) == "Ava Harris"

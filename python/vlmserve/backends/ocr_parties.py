@@ -30,6 +30,7 @@ from vlmserve.backends.ocr_address import assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
 from vlmserve.backends.ocr_payer import mend_email
+from vlmserve.backends.ocr_payer_labels import role_words_only
 from vlmserve.backends.ocr_supplier import supplier_name, web_sites
 from vlmserve.backends.ocr_text import (
     ABN_DIGITS,
@@ -219,7 +220,7 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
 
     def rule(doc: Document) -> str | None:
         # A form's leader or dash read as text is no part of the value ("_ Jo Li").
-        block = [re.sub(r"^[\W_]+", "", clip(unlabel(s.text))) for s in doc.payer_block]
+        block = [re.sub(r"^[\W_]+", "", clip(_unrole(unlabel(s.text)))) for s in doc.payer_block]
         if kind == "name":
             names = [t for t in block if not contact_like(t) and not address_like(t)]
             return names[0] if names else None
@@ -232,6 +233,13 @@ def payer_part(kind: str) -> Callable[[Document], str | None]:
         return _email_in(doc.payer_block)
 
     return rule
+
+
+def _unrole(text: str) -> str:
+    """The text after a leading label made of role words ("Patient Name: Jo Li",
+    "Client: Jo Li"): the role a page names its payer by is no part of the name."""
+    head, colon, rest = text.partition(":")
+    return rest.strip() if colon and rest.strip() and role_words_only(head) else text
 
 
 def _filed_under_payer(doc: Document) -> str | None:

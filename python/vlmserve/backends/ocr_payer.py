@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_address import STREET_TYPE, assemble
 from vlmserve.backends.ocr_layout import Line, Segment, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
-from vlmserve.backends.ocr_payer_labels import NAME_NOUNS, form_rows, names_role, payer_labels
+from vlmserve.backends.ocr_payer_labels import (
+    NAME_NOUNS,
+    form_rows,
+    names_role,
+    payer_labels,
+    role_words_only,
+)
 from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
     DATE,
@@ -46,6 +52,12 @@ from vlmserve.backends.ocr_text import (
 # Nouns that make a payer label another field's label ("Member number", "Statement for
 # period").
 _OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
+# Nouns a role word only qualifies ("Customer copy" of a card slip, "Client signature",
+# "Customer service"): the phrase is a compound noun, not a label and its value.
+_QUALIFIED_NOUNS = {
+    "copy", "copies", "signature", "signed", "service", "services", "care", "support",
+    "declaration", "acknowledgement", "feedback", "satisfaction", "portal", "login",
+}  # fmt: skip
 # A name too short to tell apart ("Jo") is never matched against the ABN holder's; the
 # lines walked up from an ABN to the top of its block.
 _MIN_NAME_CHARS = 4
@@ -90,7 +102,7 @@ def _labelled_payer(doc: Document) -> list[Segment]:
             continue
         # "Member number", "Customer No." label an identifier, not the party; "Name of
         # Bank" names a bank, "Name of party" the party.
-        if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS:
+        if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS | _QUALIFIED_NOUNS:
             continue
         if rest and _first_key(rest.text) == "of" and not names_role(rest.text):
             continue
@@ -124,6 +136,7 @@ def _names_party(text: str) -> bool:
     return (
         bool(re.search(r"[A-Za-z]{2}", text))
         and "#" not in text
+        and not role_words_only(text)
         and not DATE.search(text)
         and not re.search(r"\d\.\d\d\b", text)
         and not any(key == m or key.startswith(f"{m} ") for m in METHOD_WORDS)
@@ -163,7 +176,10 @@ def _in_phrase(seg: Segment, n: int) -> Segment | None:
     """The words after the label in its own phrase ("Bill To: Jo Li"), unless they only
     say the label heads a block ("Client details") or are punctuation ("Holder(s)")."""
     head = seg.tail(n)
+    # "Customer - Sold to", "Sold to account": the label goes on.
     if head is None or label_key(head.text) in HEADING_NOUNS | NAME_NOUNS:
+        return None
+    if role_words_only(head.text):
         return None
     # "Name of party": the label goes on.
     if _first_key(head.text) == "of":

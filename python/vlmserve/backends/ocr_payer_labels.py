@@ -12,7 +12,14 @@ from __future__ import annotations
 from vlmserve.backends.ocr_layout import Line, Page, Segment, label_key
 from vlmserve.backends.ocr_text import HEADING_NOUNS, PAYER_LABELS
 
-__all__ = ["NAME_NOUNS", "form_rows", "names_role", "payer_labels", "role_heading"]
+__all__ = [
+    "NAME_NOUNS",
+    "form_rows",
+    "names_role",
+    "payer_labels",
+    "role_heading",
+    "role_words_only",
+]
 
 # Nouns that end a payer label ("Member name", "Client party"): its value is beside or
 # under it, not in it.
@@ -24,10 +31,13 @@ NAME_NOUNS = {"name", "names", "party", "parties"}
 _ROLE_NOUNS = {
     "customer", "customers", "client", "clients", "recipient", "buyer", "purchaser",
     "payer", "addressee", "debtor", "billing", "billed", "bill",
+    # Whoever a service is billed to is named for the service: a practice's patient, a
+    # school's student, a landlord's tenant, a hotel's guest, an insurer's policyholder.
+    "patient", "patients", "student", "tenant", "guest", "policyholder", "insured",
 }  # fmt: skip
 _HOLDER_NOUNS = {"holder", "holders", "member", "owner", "owners"}
 _ROLE_VERBS = {"bill", "billed", "invoiced", "sold", "charged", "charge", "issued"}
-_HEADING_TAIL = HEADING_NOUNS | NAME_NOUNS | {"address", "addr", "contact", "to"}
+_HEADING_TAIL = HEADING_NOUNS | NAME_NOUNS | {"address", "addr", "contact", "to", "account"}
 _ROLE_HEADING_WORDS = 4
 # The labels of a party's cells in a form's rows: its address's parts and its contacts.
 _ROW_LABELS = {
@@ -54,6 +64,18 @@ def payer_labels(page: Page) -> list[tuple[Line, Segment, int]]:
 def names_role(text: str) -> bool:
     """The words name a party's role ("of party", "of account holder")."""
     return bool(set(label_key(text).split()) & (_ROLE_NOUNS | NAME_NOUNS | _HOLDER_NOUNS))
+
+
+def role_words_only(text: str) -> bool:
+    """The words only name a role or head a block ("Sold to", "Payer", "Account"): the
+    label goes on, or is another column's header; no party's name is made of them.
+
+    >>> role_words_only("Sold to"), role_words_only("Jo Li")
+    (True, False)
+    """
+    words = set(label_key(text).split())
+    role = _ROLE_NOUNS | _ROLE_VERBS | _HOLDER_NOUNS | _HEADING_TAIL
+    return bool(words) and words <= role
 
 
 def role_heading(text: str) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from vlmserve.backends import ocr_balance, ocr_bank, ocr_dates, ocr_parties, ocr_payer
+from vlmserve.backends.ocr_doctype import carries_balance
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total, totals
@@ -74,10 +75,12 @@ class Document:
 
     @cached_property
     def is_statement(self) -> bool:
-        """Titled a statement, or untitled with a balance carried (content, not title:
-        whether the parties are read as a bank and its customer hangs on it)."""
+        """Titled a statement, or untitled with a balance carried: a closing balance, or
+        transactions that move a running balance (content, not title: whether the parties
+        are read as a bank and its customer hangs on it)."""
         titled = _title_kind(self.page)
-        return titled == "BANK_STATEMENT" or (titled is None and "closing" in self.totals)
+        carried = "closing" in self.totals or carries_balance(self.page)
+        return titled == "BANK_STATEMENT" or (titled is None and carried)
 
     @cached_property
     def table(self) -> Table:
