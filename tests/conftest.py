@@ -18,9 +18,11 @@ from PIL import Image, ImageDraw, ImageFont
 FONT_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size: int, bold: bool = False) -> ImageFont.ImageFont:
     try:
-        return ImageFont.truetype(FONT_PATH, size)
+        return ImageFont.truetype(
+            FONT_PATH.replace(".ttf", "-Bold.ttf") if bold else FONT_PATH, size
+        )
     except OSError:
         return ImageFont.load_default()
 

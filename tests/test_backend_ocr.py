@@ -57,11 +57,14 @@ INVOICE = [
 ]  # fmt: skip
 
 
-def render(path, texts=INVOICE):
-    img = Image.new("RGB", (1240, 1000), "white")
+def render(path, texts=INVOICE, scale=1.0, bold=False, width=1240, ink="black"):
+    """``texts`` drawn on a page in ``ink``; ``scale`` > 1 draws it as a finer scan (or a
+    closer photo) of the same page would show it."""
+    img = Image.new("RGB", (round(width * scale), round(1000 * scale)), "white")
     draw = ImageDraw.Draw(img)
-    for xy, size, text in texts:
-        draw.text(xy, text, font=_font(size), fill="black")
+    for (x, y), size, text in texts:
+        font = _font(round(size * scale), bold)
+        draw.text((x * scale, y * scale), text, font=font, fill=ink)
     img.save(path)
     return path
 
@@ -74,8 +77,18 @@ def extractor(tmp_path_factory):
         yield ex
 
 
-def test_reads_the_fields_of_a_rendered_invoice(extractor):
-    rec = extractor.process_single_image(str(render(extractor.root / "invoice.png")))
+# A 150 dpi scan; 2.5 and 3.5 times finer (a 400-500 dpi scan, a phone photo: Tesseract
+# misreads glyphs that large and their stems look like ruled lines, so the page is read at
+# its text's usual size); all bold (no run of bold letters is a dark box or a rule); all in
+# light grey (#bbb: ink is what is clearly darker than the paper, not only what is dark).
+@pytest.mark.parametrize(
+    "scale, bold, ink",
+    [(1.0, False, "black"), (2.5, False, "black"), (3.5, False, "black"), (1.0, True, "black"),
+     (1.0, False, "#bbb")],
+)  # fmt: skip
+def test_reads_the_fields_of_a_rendered_invoice(extractor, scale, bold, ink):
+    path = extractor.root / f"invoice-{scale}-{bold}-{ink}.png"
+    rec = extractor.process_single_image(str(render(path, scale=scale, bold=bold, ink=ink)))
     assert rec["error"] is None and rec["model"] == "ocr"
     f = rec["fields"]
     assert f["DOCUMENT_TYPE"] == "INVOICE"
@@ -1152,3 +1165,17 @@ def test_the_role_labelling_the_payers_name_is_no_part_of_it(cell):
         (10, 200, "Fortitude Valley QLD 4006"),
     ])  # fmt: skip
     assert ocr_rules.RULES["PAYER_NAME"](ocr_rules.Document(page)) == "Ava Harris"
+
+
+def test_reads_large_type_on_a_narrow_photo(extractor):
+    """A docket photographed close up: 60 px type on a page 1200 px wide, whose glyph stems
+    are as long as the ruled lines of a page of usual type."""
+    lines = ["Mitchell Hardware", "ABN 51 824 753 556", "TAX INVOICE", "Hammer  $34.50",
+             "Total  $34.50", "Paid by EFTPOS"]  # fmt: skip
+    texts = [((40, 40 + 100 * i), 60, line) for i, line in enumerate(lines)]
+    rec = extractor.process_single_image(
+        str(render(extractor.root / "photo.png", texts, width=1200))
+    )
+    f = rec["fields"]
+    assert (f["SUPPLIER_NAME"], f["BUSINESS_ABN"]) == ("Mitchell Hardware", "51824753556")
+    assert (f["TOTAL_AMOUNT"], f["PAYMENT_METHOD"]) == ("34.50", "EFTPOS")

@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from vlmserve.backends.base import Backend, Prepared, loader_from, schema_from
-from vlmserve.backends.ocr_image import text_blocks, without_rules
+from vlmserve.backends.ocr_image import at_reading_size, text_blocks, without_rules
 from vlmserve.backends.ocr_layout import Page, Word
 from vlmserve.backends.ocr_rules import answer
 from vlmserve.errors import InvalidArgumentError, VlmServeError
@@ -104,16 +104,19 @@ class TesseractEngine:
         return api
 
     def words(self, rgb: np.ndarray) -> list[Word]:
-        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines, read
-        block by block (:func:`~vlmserve.backends.ocr_image.text_blocks`)."""
-        grey = without_rules(rgb)
+        """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines in the
+        page's pixels, read block by block (:func:`~vlmserve.backends.ocr_image.text_blocks`)
+        at the text size the reading is tuned for
+        (:func:`~vlmserve.backends.ocr_image.at_reading_size`)."""
+        resized, factor = at_reading_size(rgb)
+        grey = without_rules(resized)
         out: list[Word] = []
         for top, bottom, left, right in text_blocks(grey):
             if bottom - top >= _MIN_BLOCK:
                 # Tesseract misreads letters that touch the image's edge: a white margin.
                 crop = np.pad(grey[top:bottom, left:right], _MARGIN, constant_values=255)
                 out.extend(self._read(crop, left - _MARGIN, top - _MARGIN))
-        return out
+        return out if factor == 1.0 else [_scaled(w, 1 / factor) for w in out]
 
     def _read(self, grey: np.ndarray, dx: int, dy: int) -> list[Word]:
         """The words of one block, placed back on the page by its offset."""
@@ -144,6 +147,13 @@ class TesseractEngine:
                 out.append(Word(text, x0, y0, x1, y1))
         api.Clear()
         return out
+
+
+def _scaled(word: Word, factor: float) -> Word:
+    """``word`` with its box and baseline multiplied by ``factor`` (back to page pixels)."""
+    x0, y0, x1, y1 = (round(v * factor) for v in (word.x0, word.y0, word.x1, word.y1))
+    base = None if word.baseline is None else word.baseline * factor
+    return Word(word.text, x0, y0, x1, y1, baseline=base, slope=word.slope)
 
 
 class OcrBackend(Backend):

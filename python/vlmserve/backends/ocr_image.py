@@ -11,10 +11,35 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-__all__ = ["levelled", "light_background", "skew_degrees", "text_blocks", "without_rules"]
+__all__ = [
+    "at_reading_size",
+    "ink",
+    "paper",
+    "levelled",
+    "light_background",
+    "skew_degrees",
+    "text_blocks",
+    "text_height",
+    "without_rules",
+]
 
 _DARK = 160  # grey level under which a pixel is ink
+# Grey levels under the paper around it at which a lighter pixel is ink too: light grey type
+# (labels in #aaa or #bbb) and hairlines on white. Sensor noise stays well inside it; the
+# paper's level is taken locally (lighting falls off across a scan; panels are shaded).
+_FAINT = 40
+# Pixels: wider than any stroke of type at reading size, narrower than a shaded panel.
+_PAPER_SPAN = 15
 _MIN_RULE = 40  # pixels: the shortest run taken for a ruled line
+# Text line heights (pixels, ink top to bottom) the reading was tuned at: body text of an A4
+# page at 150 dpi. Tesseract misreads large glyphs (a 300 dpi scan, a phone photo) and the
+# rule painting below takes their stems for ruled lines, so pages outside the band are
+# resampled into it first.
+_READING_HEIGHTS = (13.0, 30.0)
+_READING_HEIGHT = 20.0
+# Pixels: half the side of the square a dark box must mostly fill. Wider than a line of text
+# at reading size, so bold type never fills it.
+_BOX_RADIUS = 24
 # Degrees tried when levelling: scans tilt by up to about 3.
 _SKEW_STEPS = tuple(a / 4 for a in range(-12, 13))
 
@@ -51,6 +76,97 @@ def _runs(indices: np.ndarray) -> list[tuple[int, int]]:
     return [(int(a), int(b) + 1) for a, b in zip(starts, ends, strict=True)]
 
 
+def _grey(rgb: np.ndarray) -> np.ndarray:
+    """ITU-R 601 luma, as Pillow's ``convert("L")`` computes it."""
+    return (rgb @ np.array([299, 587, 114], np.uint32) // 1000).astype(np.uint8)
+
+
+def _spread(grey: np.ndarray, op: np.ufunc) -> np.ndarray:
+    """Each pixel's ``op`` (``np.maximum``/``np.minimum``) over the ``_PAPER_SPAN`` square
+    around it, a row pass then a column pass."""
+    r = _PAPER_SPAN // 2
+    for _ in range(2):  # rows, then (transposed) columns
+        padded = np.pad(grey, ((r, r), (0, 0)), "edge")
+        out = padded[: grey.shape[0]].copy()
+        for i in range(1, _PAPER_SPAN):
+            op(out, padded[i : i + grey.shape[0]], out=out)
+        grey = out.T
+    return grey
+
+
+def paper(grey: np.ndarray) -> np.ndarray:
+    """Each pixel's paper level: the page with every stroke narrower than
+    ``_PAPER_SPAN`` closed over (a grey closing), so shaded panels keep their tone."""
+    return _spread(_spread(grey, np.maximum), np.minimum)
+
+
+def ink(grey: np.ndarray, under: np.ndarray | None = None) -> np.ndarray:
+    """Which pixels are ink: dark ones, and light ones clearly darker than the paper
+    (``under``; :func:`paper` of ``grey`` when not given) with two such neighbours or more
+    (grey type; a lone one is sensor noise).
+
+    >>> page = np.full((64, 64), 250, np.uint8); page[10:20, 10:13] = 190; page[40, 40] = 200
+    >>> page[:, 50:] = 205   # a shaded panel: no ink
+    >>> int(ink(page).sum())
+    30
+    """
+    under = paper(grey) if under is None else under
+    faint = under.astype(np.int16) - grey > _FAINT
+    padded = np.pad(faint, 1).astype(np.uint8)
+    h, w = faint.shape
+    near = sum(padded[dy : dy + h, dx : dx + w] for dy in range(3) for dx in range(3))
+    return (grey < _DARK) | (faint & (near >= 3))
+
+
+def text_height(grey: np.ndarray) -> float:
+    """The page's typical text line height in pixels: in vertical strips, the stretches of
+    rows that hold ink, their median height weighted by the ink in them (so specks and
+    thin rules count for little; filled boxes are left out).
+
+    >>> page = np.full((400, 600), 255, np.uint8)
+    >>> for y in range(20, 380, 40): page[y : y + 23, 20:580:3] = 0   # lines 23 px tall
+    >>> page[390, :] = 0                                                # a rule
+    >>> text_height(page)
+    23.0
+    """
+    inked = ink(grey)
+    width = inked.shape[1]
+    step = max(32, width // 12)
+    heights, weights = [], []
+    for left in range(0, width, step):
+        counts = inked[:, left : left + step].sum(1)
+        for top, bottom in _runs(np.flatnonzero(counts)):
+            amount = int(counts[top:bottom].sum())
+            if amount < 0.5 * (bottom - top) * min(step, width - left):
+                heights.append(bottom - top)
+                weights.append(amount)
+    if not heights:
+        return _READING_HEIGHT
+    order = np.argsort(heights)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(heights)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def at_reading_size(rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    """``rgb`` resampled so its text is as tall as the reading was tuned for, and the
+    factor used (1.0 when the text already is: the page is returned as it is).
+
+    >>> page = np.full((400, 600, 3), 255, np.uint8); page[100:160, 50:550:3] = 0
+    >>> small, factor = at_reading_size(page)
+    >>> small.shape, round(factor, 3)
+    ((133, 200, 3), 0.333)
+    """
+    height = text_height(_grey(rgb))
+    low, high = _READING_HEIGHTS
+    if low <= height <= high:
+        return rgb, 1.0
+    factor = _READING_HEIGHT / height
+    h, w = rgb.shape[:2]
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    filt = Image.Resampling.LANCZOS if factor < 1 else Image.Resampling.BICUBIC
+    return np.asarray(Image.fromarray(rgb).resize(size, filt)), factor
+
+
 def _grown(dark: np.ndarray, box: list[int]) -> list[int]:
     """``box`` (top, bottom, left, right) pushed out while its next row or column is
     still mostly dark: the detection square rounds a region's edges off."""
@@ -81,7 +197,7 @@ def light_background(grey: np.ndarray) -> np.ndarray:
     (225, 5, 255)
     """
     dark = grey < _DARK
-    radius = max(8, grey.shape[0] // 60)
+    radius = max(_BOX_RADIUS, grey.shape[0] // 60)
     mostly_dark = _box_mean(dark, radius) > 0.5
     out = grey.copy()
     for top, bottom in _runs(np.flatnonzero(mostly_dark.any(1))):
@@ -132,26 +248,38 @@ def without_rules(rgb: np.ndarray) -> np.ndarray:
     >>> int(without_rules(page).min())
     255
     """
-    grey = (rgb @ np.array([299, 587, 114], np.uint32) // 1000).astype(np.uint8)
-    grey = light_background(levelled(grey))
+    grey = light_background(levelled(_grey(rgb)))
+    under = paper(grey)
     dark = grey < _DARK
+    # Hairlines in light grey are rules too; the grey halo of blurred dark type is not.
+    light = ink(grey, under) & ~_widened(_widened(dark, (0, 1)), (0, 1))
     length = max(_MIN_RULE, grey.shape[1] // 25)  # longer than any glyph stroke
-    # A tilted rule steps by a pixel now and then: joined to its neighbours across the
-    # step, it is one run again.
-    across_rows, across_cols = dark.copy(), dark.copy()
-    across_rows[1:] |= dark[:-1]
-    across_rows[:-1] |= dark[1:]
-    across_cols[:, 1:] |= dark[:, :-1]
-    across_cols[:, :-1] |= dark[:, 1:]
-    rules = dark & (_on_runs(across_rows, length, 1) | _on_runs(across_cols, length, 0))
+    rules = _rules(dark, length) | _rules(light, length)
     # One pixel more each way takes the anti-aliased edges too.
-    grown = rules.copy()
-    grown[1:] |= rules[:-1]
-    grown[:-1] |= rules[1:]
-    grown[:, 1:] |= rules[:, :-1]
-    grown[:, :-1] |= rules[:, 1:]
-    grey[grown] = 255
+    grown = _widened(rules, (0, 1))
+    grey[grown] = under[grown]  # the paper's tone: a rule across a shaded panel leaves no seam
     return grey
+
+
+def _widened(mask: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """``mask`` grown by a pixel each way along ``axes``."""
+    out = mask.copy()
+    if 0 in axes:
+        out[1:] |= mask[:-1]
+        out[:-1] |= mask[1:]
+    if 1 in axes:
+        out[:, 1:] |= mask[:, :-1]
+        out[:, :-1] |= mask[:, 1:]
+    return out
+
+
+def _rules(mask: np.ndarray, length: int) -> np.ndarray:
+    """The pixels of ``mask`` on a row or column run of ``length`` or more. A tilted rule
+    steps by a pixel now and then: joined to its neighbours across the step, it is one run
+    again."""
+    along_rows = _on_runs(_widened(mask, (0,)), length, 1)
+    along_cols = _on_runs(_widened(mask, (1,)), length, 0)
+    return mask & (along_rows | along_cols)
 
 
 def _merged(runs: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
@@ -186,11 +314,11 @@ def text_blocks(grey: np.ndarray) -> list[tuple[int, int, int, int]]:
     >>> text_blocks(page)
     [(20, 176, 20, 150), (26, 170, 250, 380), (300, 392, 20, 221)]
     """
-    ink = grey < _DARK
+    inked = ink(grey)
     h, w = grey.shape
     blocks = []
-    for top, bottom in _merged(_runs(np.flatnonzero(ink.any(1))), gap=max(8, h // 60)):
-        band = ink[top:bottom]
+    for top, bottom in _merged(_runs(np.flatnonzero(inked.any(1))), gap=max(8, h // 60)):
+        band = inked[top:bottom]
         pieces = _merged(_runs(np.flatnonzero(band.any(0))), gap=max(16, w // 12))
         columns = pieces[:1]
         for piece in pieces[1:]:
