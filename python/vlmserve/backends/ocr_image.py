@@ -129,7 +129,7 @@ def text_height(grey: np.ndarray) -> float:
     >>> text_height(page)
     23.0
     """
-    inked = ink(grey)
+    inked = grey < _DARK  # dark type sets the size; grey labels beside it only follow it
     width = inked.shape[1]
     step = max(32, width // 12)
     heights, weights = [], []
@@ -254,7 +254,7 @@ def without_rules(rgb: np.ndarray) -> np.ndarray:
     # Hairlines in light grey are rules too; the grey halo of blurred dark type is not.
     light = ink(grey, under) & ~_widened(_widened(dark, (0, 1)), (0, 1))
     length = max(_MIN_RULE, grey.shape[1] // 25)  # longer than any glyph stroke
-    rules = _rules(dark, length) | _rules(light, length)
+    rules = _rules(dark | light, length)
     # One pixel more each way takes the anti-aliased edges too.
     grown = _widened(rules, (0, 1))
     grey[grown] = under[grown]  # the paper's tone: a rule across a shaded panel leaves no seam
