@@ -1179,3 +1179,14 @@ def test_reads_large_type_on_a_narrow_photo(extractor):
     f = rec["fields"]
     assert (f["SUPPLIER_NAME"], f["BUSINESS_ABN"]) == ("Mitchell Hardware", "51824753556")
     assert (f["TOTAL_AMOUNT"], f["PAYMENT_METHOD"]) == ("34.50", "EFTPOS")
+
+
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+def test_reads_a_page_fed_in_on_its_side_or_upside_down(extractor, quarter_turns):
+    """No EXIF orientation to go by: the words read as noise, Tesseract's orientation
+    detection says how the page lies, and the turned page reads better."""
+    path = render(extractor.root / f"turned-{quarter_turns}.png")
+    Image.open(path).rotate(90 * quarter_turns, expand=True).save(path)
+    f = extractor.process_single_image(str(path))["fields"]
+    assert (f["SUPPLIER_NAME"], f["INVOICE_NUMBER"]) == ("Harbour Electrical Services", "INV-20931")
+    assert (f["TOTAL_AMOUNT"], f["LINE_ITEM_QUANTITIES"]) == ("418.00", ["2", "1"])

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from PIL import Image
 
 from vlmserve.backends.base import Backend, Prepared, loader_from, schema_from
 from vlmserve.backends.ocr_image import at_reading_size, text_blocks, without_rules
@@ -42,6 +43,9 @@ __all__ = ["OcrBackend", "TesseractEngine"]
 log = logging.getLogger(__name__)
 
 _MARGIN = 16  # pixels of white around each block read
+# Mean word confidence under which a page may be lying on its side or upside down: upright
+# pages read at 80-95, turned ones at 35-45.
+_UPRIGHT_CONFIDENCE = 60.0
 _MIN_BLOCK = 6  # pixels: a shorter block is a rule's remnant, not text
 
 # Where Debian, Homebrew and conda put Tesseract's language data (TESSDATA_PREFIX wins).
@@ -103,6 +107,38 @@ class TesseractEngine:
             self._local.api = api
         return api
 
+    def page(self, rgb: np.ndarray) -> Page:
+        """The words of an ``(H, W, 3)`` uint8 page as a :class:`Page`, the page turned
+        upright first when its words read as noise and Tesseract's orientation detection
+        finds it on its side or upside down (a scan fed in turned, a photo without EXIF
+        orientation); the turned reading is kept when it reads with more confidence."""
+        words = self.words(rgb)
+        if words and _confidence(words) < _UPRIGHT_CONFIDENCE:
+            turned = self._upright(rgb)
+            again = [] if turned is None else self.words(turned)
+            if again and _confidence(again) > _confidence(words):
+                rgb, words = turned, again
+        return Page.from_words(words, rgb.shape[1], rgb.shape[0])
+
+    def _upright(self, rgb: np.ndarray) -> np.ndarray | None:
+        """``rgb`` turned by the quarter turns Tesseract's orientation detection finds it
+        lying at; None when it finds none, or without the ``osd`` language data."""
+        tess = self._tesserocr
+        osd = getattr(self._local, "osd", None)
+        if osd is None:
+            if not (Path(self.tessdata) / "osd.traineddata").is_file():
+                return None
+            osd = tess.PyTessBaseAPI(
+                path=self.tessdata.rstrip("/") + "/", lang="osd", psm=tess.PSM.OSD_ONLY
+            )
+            self._local.osd = osd
+        resized, _factor = at_reading_size(rgb)
+        osd.SetImage(Image.fromarray(resized))
+        found = osd.DetectOrientationScript() or {}
+        osd.Clear()
+        quarter_turns = int(found.get("orient_deg", 0)) // 90  # clockwise, as it lies
+        return np.rot90(rgb, quarter_turns) if quarter_turns else None
+
     def words(self, rgb: np.ndarray) -> list[Word]:
         """The words of an ``(H, W, 3)`` uint8 page with their boxes and baselines in the
         page's pixels, read block by block (:func:`~vlmserve.backends.ocr_image.text_blocks`)
@@ -137,14 +173,14 @@ class TesseractEngine:
             if not text or not box:
                 continue
             x0, y0, x1, y1 = box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy
-            base = it.Baseline(level)
+            base, sure = it.Baseline(level), it.Confidence(level)
             if base and base[1][0] != base[0][0]:
                 (bx0, by0), (bx1, by1) = base
                 slope = (by1 - by0) / (bx1 - bx0)
                 mid = by0 + dy + slope * ((box[0] + box[2]) / 2 - bx0)
-                out.append(Word(text, x0, y0, x1, y1, baseline=mid, slope=slope))
+                out.append(Word(text, x0, y0, x1, y1, mid, slope, sure))
             else:
-                out.append(Word(text, x0, y0, x1, y1))
+                out.append(Word(text, x0, y0, x1, y1, confidence=sure))
         api.Clear()
         return out
 
@@ -153,7 +189,12 @@ def _scaled(word: Word, factor: float) -> Word:
     """``word`` with its box and baseline multiplied by ``factor`` (back to page pixels)."""
     x0, y0, x1, y1 = (round(v * factor) for v in (word.x0, word.y0, word.x1, word.y1))
     base = None if word.baseline is None else word.baseline * factor
-    return Word(word.text, x0, y0, x1, y1, baseline=base, slope=word.slope)
+    return Word(word.text, x0, y0, x1, y1, base, word.slope, word.confidence)
+
+
+def _confidence(words: list[Word]) -> float:
+    """The mean of the words' confidences."""
+    return sum(w.confidence for w in words) / len(words)
 
 
 class OcrBackend(Backend):
@@ -205,7 +246,6 @@ class OcrBackend(Backend):
 
     def read_page(self, rgb: np.ndarray) -> str:
         """The ``FIELD: value`` answer for one decoded page."""
-        h, w = rgb.shape[:2]
-        page = Page.from_words(self.engine.words(rgb), w, h)
-        log.debug("OCR page %dx%d: %d lines", w, h, len(page.lines))
+        page = self.engine.page(rgb)
+        log.debug("OCR page %dx%d: %d lines", page.width, page.height, len(page.lines))
         return answer(page, self.schema.names)

@@ -50,7 +50,8 @@ def label_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Word:
-    """One recognised word and its box (pixels, ``x1``/``y1`` exclusive)."""
+    """One recognised word, its box (pixels, ``x1``/``y1`` exclusive) and how sure the
+    OCR is of it (0-100)."""
 
     text: str
     x0: int
@@ -59,6 +60,7 @@ class Word:
     y1: int
     baseline: float | None = None
     slope: float = 0.0
+    confidence: float = 100.0
 
     @property
     def height(self) -> int:
