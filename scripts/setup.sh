@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(cmake nasm tesseract-ocr tesseract-ocr-eng fonts-dejavu-core fonts-liberation2
+APT_PACKAGES=(cmake nasm tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core fonts-liberation2
   fonts-freefont-ttf fonts-urw-base35)
 need=()
 for pkg in "${APT_PACKAGES[@]}"; do
