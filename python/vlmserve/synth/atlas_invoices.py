@@ -141,7 +141,9 @@ def utility(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
         columns = [Column(labels("charge_description"), 5.0),
                    Column(labels("usage_quantity"), 2.2, "r"), Column(labels("rate"), 1.8, "r"),
                    Column(labels("amount"), 1.8, "r")]  # fmt: skip
-        rows = [[i.description, q, r, money(i.amount, False)] for i, (q, r) in zip(doc.items, usage)]
+        rows = [
+            [i.description, q, r, money(i.amount, False)] for i, (q, r) in zip(doc.items, usage)
+        ]
     else:
         columns = [Column(labels("charge_description"), 7.0), Column(labels("amount"), 1.8, "r")]
         rows = []

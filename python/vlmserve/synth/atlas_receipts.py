@@ -41,10 +41,15 @@ THUMB = (226, 228, 232)
 
 
 def _variants(rng: random.Random, description: str) -> list[str]:
-    lines = next(v for items in pools.ATLAS_SHOPS.values() for d, *_, v in items if d == description)
+    lines = next(
+        v for items in pools.ATLAS_SHOPS.values() for d, *_, v in items if d == description
+    )
     return [
-        line.format(size=rng.choice(pools.ATLAS_SIZES), colour=rng.choice(pools.ATLAS_COLOURS),
-                    scent=rng.choice(pools.ATLAS_SCENTS))  # fmt: skip
+        line.format(
+            size=rng.choice(pools.ATLAS_SIZES),
+            colour=rng.choice(pools.ATLAS_COLOURS),
+            scent=rng.choice(pools.ATLAS_SCENTS),
+        )  # fmt: skip
         for line in lines
     ]
 
@@ -81,7 +86,10 @@ def order(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     y = page.text(M, y, labels("order_title"), scale=1.4, bold=True)
     hello = f"Hi {p.name.split()[0]}, we're getting your order ready to be shipped."
     y = page.text(M, y, hello, fill=FAINT, room=right - M) + pad
-    refs = [(labels("receipt_number"), doc.number), (labels("receipt_date"), style.date(doc.issued))]
+    refs = [
+        (labels("receipt_number"), doc.number),
+        (labels("receipt_date"), style.date(doc.issued)),
+    ]
     if rng.random() < 0.5:
         y = page.pairs(M, y, refs, style="side") + page.body
     else:

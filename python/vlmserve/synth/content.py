@@ -158,7 +158,10 @@ def make_document(kind: str, rng: random.Random, flavour: str | None = None) -> 
     ``flavour`` (:data:`FLAVOURS`) draws the content of one line of business instead:
     ``health`` (a practice's invoice, GST-free services), ``trade`` (a trade supplier's
     account invoice), ``hospitality`` (a cafe's, restaurant's or fuel station's receipt) or
-    ``member`` (a credit union's or neo-bank's statement, one month or a quarter)."""
+    ``member`` (a credit union's or neo-bank's statement, one month or a quarter); for the
+    atlas split ``utility`` (an energy or telco bill), ``freelance`` (a sole trader's
+    invoice), ``order`` (an online shop's order confirmation) or ``portal`` (a savings or
+    business account's transactions from online banking)."""
     if flavour is not None:
         return FLAVOURS[flavour](rng)
     return {"invoice": _invoice, "receipt": _receipt, "statement": _statement}[kind](rng)

@@ -432,8 +432,11 @@ ATLAS: dict[str, list[str]] = {
         "Please pay within {days} days (by {due}) by direct transfer.",
         "Terms: {days} days from the invoice date, due {due}.",
     ],
-    "thanks": ["Thanks for your business!", "Thank you - it was a pleasure working with you.",
-               "Cheers, and thanks for the work."],  # fmt: skip
+    "thanks": [
+        "Thanks for your business!",
+        "Thank you - it was a pleasure working with you.",
+        "Cheers, and thanks for the work.",
+    ],  # fmt: skip
     "pay_reference": ["Payment reference", "Please use reference", "Ref. to quote"],
     "customer_account": ["Customer account no", "Your account number", "Account no. (customer)"],
     "bill_summary": ["Summary of this bill", "Your bill at a glance", "Bill summary"],
@@ -441,12 +444,18 @@ ATLAS: dict[str, list[str]] = {
     "supply_address": ["Supply address", "Service address", "Premises"],
     "amount_due": ["Amount due now", "Total amount to pay", "Please pay this amount"],
     "previous_bill": ["Previous bill", "Last bill amount", "Your last bill"],
-    "payment_received": ["Payment received - thank you", "Payments since last bill",
-                         "Less payment received"],  # fmt: skip
+    "payment_received": [
+        "Payment received - thank you",
+        "Payments since last bill",
+        "Less payment received",
+    ],  # fmt: skip
     "new_charges": ["New charges", "This bill's charges", "Charges this period"],
     "charges_heading": ["Your charges", "Charges this bill", "Details of your charges"],
-    "slip_heading": ["Payment advice - detach and return", "Ways to pay this bill",
-                     "Tear off and pay"],  # fmt: skip
+    "slip_heading": [
+        "Payment advice - detach and return",
+        "Ways to pay this bill",
+        "Tear off and pay",
+    ],  # fmt: skip
     "biller_code": ["Biller code", "BPAY biller code", "Biller Code:"],
     "bpay_ref": ["Ref:", "Customer reference no", "BPAY ref"],
     "transfer": ["Bank transfer", "Pay by bank transfer", "Direct transfer"],
@@ -457,7 +466,7 @@ ATLAS: dict[str, list[str]] = {
     "bill_address": ["Billing info", "Billing details", "Billing address:"],
     "order_summary": ["In this order", "Items in this order", "What you ordered"],
     "order_subtotal": ["Items subtotal", "Merchandise subtotal", "Subtotal (excl. GST)"],
-    "order_gst": ["GST amount", "GST (10 per cent)", "Goods and Services Tax"],
+    "order_gst": ["GST portion", "GST (10 per cent)", "Goods and Services Tax"],
     "shipping": ["Shipping", "Delivery", "Standard shipping"],
     "free": ["Free", "FREE", "$0.00 (free)"],
     "receipt_total": ["Total charged to card", "Order total (AUD)", "Grand total (AUD)"],
@@ -465,8 +474,8 @@ ATLAS: dict[str, list[str]] = {
     "paid_by": ["Payment info", "Paid with card", "Payment type:"],
     "statement_title": ["Transaction history", "Account transactions", "Transaction listing"],
     "period": ["Transactions between", "Showing transactions", "Date range"],
-    "opening": ["Opening balance as at", "Balance at start of range", "Opening balance (AUD)"],
-    "closing": ["Closing balance as at", "Balance at end of range", "Closing balance (AUD)"],
+    "opening": ["Balance brought fwd", "Start balance", "Opening balance (AUD)"],
+    "closing": ["Balance carried fwd", "End balance", "Closing balance (AUD)"],
     "account_holder": ["Account holder:", "Account owner(s)", "Account owned by"],
     "nickname": ["Nickname", "Account nickname", "Your name for this account"],
     "product": ["Product:", "Account product type", "Type of account"],
