@@ -82,6 +82,9 @@ from tqdm import tqdm
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
 from vlmserve.synth import (
+    atlas_invoices,
+    atlas_receipts,
+    atlas_statements,
     blind_invoices,
     blind_receipts,
     blind_statements,
@@ -101,7 +104,6 @@ from vlmserve.synth import (
     vault_receipts,
     vault_statements,
 )
-from vlmserve.synth import atlas_invoices, atlas_receipts, atlas_statements
 from vlmserve.synth.content import Document, make_document
 from vlmserve.synth.labels import Labels
 from vlmserve.synth.noise import finish

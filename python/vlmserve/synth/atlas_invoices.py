@@ -189,7 +189,7 @@ def freelance(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     some, the quantity first on some); subtotal, GST and total at the right; the payment
     terms sentence, the payment method and bank details, and a thank-you."""
     page = a4(rng)
-    s, p, style, money = doc.supplier, doc.payer, doc.style, doc.style.money
+    s, p, style = doc.supplier, doc.payer, doc.style
     right, mid, pad = page.width - M, page.width // 2, page.body // 2
     title = labels("invoice_title")
     title_right = rng.random() < 0.4

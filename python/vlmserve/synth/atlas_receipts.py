@@ -21,7 +21,7 @@ import random
 
 from PIL import Image
 
-from vlmserve.synth import blocks, pools
+from vlmserve.synth import pools
 from vlmserve.synth.content import Document
 from vlmserve.synth.labels import Labels
 from vlmserve.synth.page import (
