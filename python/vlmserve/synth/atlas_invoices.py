@@ -106,17 +106,18 @@ def utility(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     page.box(x - pad, top, right, top + 4 * page.line_height() + page.body, fill=PANEL)
     y_right = page.pairs(x, top + pad, panel, style="side", x1=x1)
     y = max(y_left, y_right + pad) + page.body
-    # amount due box
-    box_h = page.line_height(1.8) + page.line_height() + page.body
+    # amount due box: the label, the amount large under it, the due date
+    box_h = page.line_height() + page.line_height(1.8) + page.line_height() + page.body
     box_x0 = M if rng.random() < 0.5 else mid + 10 - pad
     box_x1 = box_x0 + (mid - M - 10 if box_x0 == M else right + pad // 2 - box_x0)
+    room = box_x1 - box_x0 - 2 * page.body
     page.box(box_x0, y, box_x1, y + box_h, fill=accent, width=0)
-    page.text(box_x0 + page.body, y + pad, labels("amount_due"), bold=True, fill=PAPER)
-    page.text(box_x1 - page.body, y + pad // 2, money(doc.total, True), scale=1.8, bold=True,
-              align="r", fill=PAPER)  # fmt: skip
+    at = page.text(box_x0 + page.body, y + pad, labels("amount_due"), bold=True, fill=PAPER,
+                   room=room)  # fmt: skip
+    at = page.text(box_x0 + page.body, at, money(doc.total, True), scale=1.8, bold=True,
+                   fill=PAPER)  # fmt: skip
     due = labelled(labels("due_date"), style.date(doc.due))
-    page.text(box_x0 + page.body, y + pad + page.line_height(1.8), due, fill=PAPER,
-              room=box_x1 - box_x0 - 2 * page.body)  # fmt: skip
+    page.text(box_x0 + page.body, at, due, fill=PAPER, room=room)
     side = M if box_x0 != M else mid + 10
     notes = []
     if rng.random() < 0.5:
@@ -168,8 +169,8 @@ def utility(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     ref = cust if rng.random() < 0.5 else cust + str(rng.randrange(10))
     page.box(M, y, M + 110, y + page.line_height(1.2) + pad, width=3)
     page.text(M + 55, y + pad // 2, "BPAY", scale=1.2, bold=True, align="m", fill=INK)
-    page.lines(M + 130, y, [labelled(labels("biller_code"), _biller(doc)),
-                            labelled(labels("bpay_ref"), ref)])  # fmt: skip
+    bpay = [labelled(labels("biller_code"), _biller(doc)), labelled(labels("bpay_ref"), ref)]
+    page.lines(M + 130, y, bpay, room=mid - M - 150)
     x = mid + 10
     y2 = page.text(x, y, labels("transfer"), bold=True)
     transfer = [
