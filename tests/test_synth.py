@@ -22,11 +22,13 @@ SCHEMA = extract.Schema.default()
 KINDS = {f["name"]: f["kind"] for f in SCHEMA.fields}
 
 
-@pytest.fixture(scope="module", params=["tuned", "final", "exam", "blind", "sealed", "vault"])
+@pytest.fixture(
+    scope="module", params=["tuned", "final", "exam", "blind", "sealed", "vault", "atlas"]
+)
 def sample(request, tmp_path_factory):
     """Six documents: every kind twice, from the tuned layouts, then from the final ones,
-    then from the exam, the blind, the sealed and the vault ones (``count=6`` draws both
-    invoice layouts of final, exam, blind, sealed and vault)."""
+    then from the exam, the blind, the sealed, the vault and the atlas ones (``count=6``
+    draws both invoice layouts of final, exam, blind, sealed, vault and atlas)."""
     out = tmp_path_factory.mktemp(f"synth-{request.param}")
     rows = synth.generate(out, count=6, seed=11, split=request.param, progress=False)
     return out, rows, request.param
@@ -152,7 +154,7 @@ def test_statement_balances_run_from_opening_to_closing():
 
 
 def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
-    tuned, held, final, exam, blind, sealed, vault = (
+    tuned, held, final, exam, blind, sealed, vault, atlas = (
         synth.select_layouts(split=s) for s in synth.SPLITS
     )
     assert synth.select_layouts() == tuned
@@ -162,12 +164,13 @@ def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
     assert {lay.name for lay in blind} == set(synth.BLIND)
     assert {lay.name for lay in sealed} == set(synth.SEALED)
     assert {lay.name for lay in vault} == set(synth.VAULT)
-    splits = (tuned, held, final, exam, blind, sealed, vault)
+    assert {lay.name for lay in atlas} == set(synth.ATLAS)
+    splits = (tuned, held, final, exam, blind, sealed, vault, atlas)
     names = [{lay.name for lay in split} for split in splits]
     assert set.union(*names) == set(synth.LAYOUTS)
     assert sum(map(len, names)) == len(synth.LAYOUTS)  # every layout in exactly one split
     for kind in synth.KINDS:
-        for split in (held, final, exam, blind, sealed, vault):
+        for split in (held, final, exam, blind, sealed, vault, atlas):
             assert any(lay.kind == kind for lay in split)
     assert sum(lay.kind == "invoice" for lay in tuned) >= 3
     assert sum(lay.kind == "invoice" for lay in final) >= 2
@@ -175,7 +178,8 @@ def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
     assert sum(lay.kind == "invoice" for lay in blind) >= 2
     assert sum(lay.kind == "invoice" for lay in sealed) >= 2
     assert sum(lay.kind == "invoice" for lay in vault) >= 2
-    for layouts in (tuned, final, exam, blind, sealed, vault):
+    assert sum(lay.kind == "invoice" for lay in atlas) >= 2
+    for layouts in (tuned, final, exam, blind, sealed, vault, atlas):
         # kinds take turns, so 3 x (most layouts of one kind) documents draw every layout
         drawn = {synth.render(index, 0, layouts).layout.name for index in range(9)}
         assert drawn == {lay.name for lay in layouts}
@@ -183,6 +187,7 @@ def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
 
 def test_unseen_wording_never_reaches_tuned_layouts():
     pools = (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND, labels.SEALED, labels.VAULT)
+    pools += (labels.ATLAS,)
     for pool in pools:
         for key, wording in pool.items():
             assert not set(wording) & set(labels.TUNED.get(key, [])), key
@@ -208,6 +213,18 @@ def test_unseen_wording_never_reaches_tuned_layouts():
             labels.VAULT,
             (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND, labels.SEALED),
         ),
+        (
+            "atlas",
+            labels.ATLAS,
+            (
+                labels.HELD_OUT,
+                labels.FINAL,
+                labels.EXAM,
+                labels.BLIND,
+                labels.SEALED,
+                labels.VAULT,
+            ),
+        ),
     ],
 )
 def test_exam_blind_sealed_and_vault_layouts_print_only_their_own_or_tuned_wording(
@@ -219,7 +236,7 @@ def test_exam_blind_sealed_and_vault_layouts_print_only_their_own_or_tuned_wordi
     seen = {w for other in earlier for ws in other.values() for w in ws}
     mine = {w for ws in pool.values() for w in ws}
     assert not mine & seen
-    if split in ("sealed", "vault"):
+    if split in ("sealed", "vault", "atlas"):
         assert not {w.lower() for w in mine} & {w.lower() for w in seen}
     chosen = []
     for seed in range(40):
@@ -264,6 +281,8 @@ def test_every_layout_draws_its_kind(tmp_path):
         ("invoice_wholesale", 6),
         ("invoice_practice", 5),
         ("invoice_trade", 5),
+        ("invoice_utility", 5),
+        ("invoice_freelance", 5),
     ],
 )
 def test_a_clean_invoice_reads_back_its_truth(name, seed):
@@ -294,6 +313,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["--split", "blind"], "blind"),
         (["--split", "sealed"], "sealed"),
         (["--split", "vault"], "vault"),
+        (["--split", "atlas"], "atlas"),
     ],
 )
 def test_cli_writes_documents_of_a_split(tmp_path, flags, split):
@@ -337,3 +357,52 @@ def test_bad_arguments_raise_typed_errors(tmp_path):
     with pytest.raises(InvalidArgumentError, match="unknown split last; choose from tuned"):
         synth.generate(tmp_path, count=1, split="last")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- atlas split --------------------------------------------------------------------------
+
+
+def test_atlas_content_is_what_its_layouts_print():
+    """The atlas split's documents: a bill's usage lines span its billing period and it names
+    no single payment method (BPAY or a transfer) though it prints the bank details; a
+    freelancer's discount is a negative line GST is still 10 % of; an order confirmation
+    carries its customer (the billing address); a portal statement has no postal address."""
+    discounted = 0
+    for seed in range(30):
+        bill = make_document("invoice", random.Random(seed), "utility")
+        start, end = bill.billing
+        days = (end - start).days + 1
+        assert bill.issued > end and bill.due > bill.issued
+        for item in bill.items:
+            if "supply" in item.description.lower():
+                assert item.quantity == days
+        truth = bill.truth()
+        assert truth["PAYMENT_METHOD"] == truth["STATEMENT_DATE_RANGE"] == "NOT_FOUND"
+        assert truth["BANK_NAME"] != "NOT_FOUND" and truth["PAYER_ADDRESS"] != "NOT_FOUND"
+        job = make_document("invoice", random.Random(seed), "freelance")
+        assert job.gst == cents(job.subtotal / 10) and job.total == job.subtotal + job.gst
+        discounted += any(i.price < 0 for i in job.items)
+        assert job.truth()["BANK_ACCOUNT_NUMBER"] != "NOT_FOUND"
+        order = make_document("receipt", random.Random(seed), "order").truth()
+        assert order["PAYER_NAME"] != "NOT_FOUND" and order["PAYER_ADDRESS"] != "NOT_FOUND"
+        assert order["SUBTOTAL_AMOUNT"] != "NOT_FOUND" and order["DUE_DATE"] == "NOT_FOUND"
+        statement = make_document("statement", random.Random(seed), "portal")
+        balance = statement.opening
+        for t in statement.transactions:
+            balance += t.amount
+            assert t.balance == balance
+            assert statement.period[0] <= t.day <= statement.period[1]
+        truth = statement.truth()
+        assert truth["CLOSING_BALANCE"] == f"{balance:.2f}"
+        assert truth["PAYER_ADDRESS"] == truth["LINE_ITEM_DESCRIPTIONS"] == "NOT_FOUND"
+    assert discounted
+
+
+def test_atlas_layouts_are_their_own():
+    """Four new layouts, one flavour each, none shared with another split."""
+    atlas = synth.select_layouts(split="atlas")
+    assert {lay.name for lay in atlas} == set(synth.ATLAS)
+    assert {lay.kind for lay in atlas} == set(synth.KINDS)
+    assert len({lay.flavour for lay in atlas}) == len(atlas)
+    others = {lay.draw for lay in synth.LAYOUTS.values() if lay.split != "atlas"}
+    assert not {lay.draw for lay in atlas} & others

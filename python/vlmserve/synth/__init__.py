@@ -50,6 +50,12 @@ each layout with content of its own line of business: a health practice's invoic
 services), a trade supplier's account invoice, a cafe's, restaurant's or fuel station's
 thermal receipt and a credit union's or neo-bank's statement.
 
+The ``atlas`` split (:data:`ATLAS`, ``labels.ATLAS`` wording only) is a seventh, also built
+without sight of any extraction rule, each layout with content of its own: an energy or
+telco retailer's bill with a BPAY payment slip, a sole trader's word-processor invoice, an
+online shop's order confirmation e-mail and a savings or business account's transaction
+history printed from online banking.
+
 >>> import tempfile
 >>> from pathlib import Path
 >>> out = Path(tempfile.mkdtemp())
@@ -76,6 +82,9 @@ from tqdm import tqdm
 from vlmserve.errors import InvalidArgumentError
 from vlmserve.extract import Schema
 from vlmserve.synth import (
+    atlas_invoices,
+    atlas_receipts,
+    atlas_statements,
     blind_invoices,
     blind_receipts,
     blind_statements,
@@ -111,13 +120,14 @@ __all__ = [
     "SEALED",
     "SPLITS",
     "VAULT",
+    "ATLAS",
     "generate",
     "render",
     "select_layouts",
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault")
+SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas")
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,11 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_trade", "invoice", vault_invoices.trade, "vault", "trade"),
         Layout("receipt_thermal", "receipt", vault_receipts.thermal, "vault", "hospitality"),
         Layout("statement_member", "statement", vault_statements.member, "vault", "member"),
+        # atlas: a seventh family, built without sight of any extraction rule
+        Layout("invoice_utility", "invoice", atlas_invoices.utility, "atlas", "utility"),
+        Layout("invoice_freelance", "invoice", atlas_invoices.freelance, "atlas", "freelance"),
+        Layout("receipt_order", "receipt", atlas_receipts.order, "atlas", "order"),
+        Layout("statement_portal", "statement", atlas_statements.portal, "atlas", "portal"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
@@ -174,6 +189,7 @@ EXAM: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "e
 BLIND: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "blind")
 SEALED: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "sealed")
 VAULT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "vault")
+ATLAS: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "atlas")
 
 
 def select_layouts(

@@ -92,6 +92,7 @@ class Document:
     period: tuple[datetime.date, datetime.date] | None = None
     opening: Decimal | None = None
     transactions: list[Transaction] = field(default_factory=list)
+    billing: tuple[datetime.date, datetime.date] | None = None  # a bill's period (atlas)
 
     @property
     def subtotal(self) -> Decimal:
@@ -157,7 +158,10 @@ def make_document(kind: str, rng: random.Random, flavour: str | None = None) -> 
     ``flavour`` (:data:`FLAVOURS`) draws the content of one line of business instead:
     ``health`` (a practice's invoice, GST-free services), ``trade`` (a trade supplier's
     account invoice), ``hospitality`` (a cafe's, restaurant's or fuel station's receipt) or
-    ``member`` (a credit union's or neo-bank's statement, one month or a quarter)."""
+    ``member`` (a credit union's or neo-bank's statement, one month or a quarter); for the
+    atlas split ``utility`` (an energy or telco bill), ``freelance`` (a sole trader's
+    invoice), ``order`` (an online shop's order confirmation) or ``portal`` (a savings or
+    business account's transactions from online banking)."""
     if flavour is not None:
         return FLAVOURS[flavour](rng)
     return {"invoice": _invoice, "receipt": _receipt, "statement": _statement}[kind](rng)
@@ -427,4 +431,152 @@ def _member(rng: random.Random) -> Document:
     )
 
 
-FLAVOURS = {"health": _health, "trade": _trade, "hospitality": _hospitality, "member": _member}
+# --- atlas split: a utility bill, a freelancer's invoice, an online order, a portal statement
+
+
+def _utility(rng: random.Random) -> Document:
+    """An energy or telco retailer's bill to a household: metered usage at a rate and a daily
+    supply charge over the billing period (energy), or plan and add-on charges (telco); paid
+    by BPAY or bank transfer by the due date (so no one payment method)."""
+    name, site, service, phone, _ = rng.choice(pools.ATLAS_RETAILERS)
+    street, locality, _ = _place(rng)
+    issued = _day(rng)
+    end = issued - datetime.timedelta(days=rng.randrange(2, 9))
+    energy = service in pools.ATLAS_UNITS
+    days = rng.choice([30, 31, 59, 61, 90, 91, 92] if energy else [30, 31])
+    start = end - datetime.timedelta(days=days - 1)
+    items = []
+    for group in pools.ATLAS_CHARGES[service]:
+        lines = group if energy else [rng.choice(group)]
+        for description, low, high, how in lines:
+            if how != "days" and items and rng.random() < 0.35:
+                continue  # an optional second usage or add-on line
+            price = cents(Decimal(str(rng.uniform(low, high))))
+            if how == "usage":
+                per_day = rng.uniform(2, 14) if service == "electricity" else rng.uniform(20, 90)
+                qty = Decimal(str(round(per_day * days, 1)))
+            else:
+                qty = Decimal(days if how == "days" else 1)
+            items.append(Item(description, qty, price))
+    customer = _customer(rng, phone=False, email=rng.random() < 0.3, person=True)
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=Party(name, street, locality, phone, website=site, abn=abn_digits(rng)),
+        payer=customer,
+        number=str(rng.randrange(10**8, 10**10)),
+        issued=issued,
+        due=issued + datetime.timedelta(days=rng.choice([14, 14, 18, 21])),
+        items=items,
+        account=_account(rng, rng.choice(pools.BANKS)),
+        billing=(start, end),
+    )
+
+
+def _freelance(rng: random.Random) -> Document:
+    """A sole trader's invoice to a client: hourly or fixed-fee lines, sometimes a discount
+    (a negative line), paid by bank transfer."""
+    trade = rng.choice(list(pools.ATLAS_FREELANCE))
+    first, last = rng.choice(pools.FIRST_NAMES), rng.choice(pools.SURNAMES)
+    name = rng.choice([f"{first} {last}", f"{first} {last} {trade}", f"{last} {trade}"])
+    street, locality, _ = _place(rng)
+    site = f"{_slug(name)}.com.au" if rng.random() < 0.5 else None
+    mail = f"{first.lower()}@{site}" if site else f"{first}.{last}@gmail.com".lower()
+    supplier = Party(name, street, locality, _mobile(rng), mail, site, abn_digits(rng))
+    items = []
+    for description, low, high, hourly in rng.sample(pools.ATLAS_FREELANCE[trade],
+                                                     rng.randrange(1, 4)):  # fmt: skip
+        price = Decimal(str(round(rng.uniform(low, high), rng.choice([0, 0, 2]))))
+        qty = Decimal(str(rng.choice([1.5, 2, 3.5, 4, 6, 7.5, 10, 12]))) if hourly else Decimal(1)
+        items.append(Item(description, qty, cents(price)))
+    if rng.random() < 0.3:
+        off = cents(sum((i.amount for i in items), Decimal(0)) * Decimal(rng.choice([5, 10])) / 100)
+        items.append(Item(rng.choice(pools.ATLAS_DISCOUNTS), Decimal(1), -off))
+    issued = _day(rng)
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=supplier,
+        payer=_customer(rng, phone=rng.random() < 0.3, email=rng.random() < 0.6),
+        number=rng.choice(["INV-", "", "#", f"{issued.year}-"]) + f"{rng.randrange(1, 400):03d}",
+        issued=issued,
+        due=issued + datetime.timedelta(days=rng.choice([7, 14, 14, 30])),
+        items=items,
+        shows_subtotal=True,
+        payment_method=rng.choice(sorted(pools.BANK_PAYMENT_METHODS)),
+        account=_account(rng, rng.choice(pools.BANKS)),
+    )
+
+
+def _order(rng: random.Random) -> Document:
+    """An online shop's order confirmation: the customer's billing address (the payer),
+    products with variants, paid by card or wallet."""
+    shop = rng.choice(list(pools.ATLAS_SHOPS))
+    street, locality, state = _place(rng)
+    phone = _landline(rng, state) if rng.random() < 0.5 else None
+    supplier = Party(shop, street, locality, phone, website=f"{_slug(shop)}.com.au",
+                     abn=abn_digits(rng))  # fmt: skip
+    chosen = rng.sample(pools.ATLAS_SHOPS[shop], rng.randrange(1, 4))
+    items = [
+        Item(d, Decimal(rng.choice([1, 1, 1, 2, 3])), cents(Decimal(str(rng.uniform(lo, hi)))))
+        for d, lo, hi, _ in chosen
+    ]
+    return Document(
+        kind="receipt",
+        style=Style.draw(rng),
+        supplier=supplier,
+        payer=_customer(rng, phone=rng.random() < 0.4, email=rng.random() < 0.6, person=True),
+        number=f"{rng.choice(['', 'AU', 'W'])}{rng.randrange(10000, 999999)}",
+        issued=_day(rng),
+        items=items,
+        shows_subtotal=True,
+        payment_method=rng.choice(pools.ATLAS_CARDS),
+    )
+
+
+def _portal(rng: random.Random) -> Document:
+    """A savings or business account's transactions exported from online banking: any
+    range of dates (a few weeks to three months), interest lines among them; no postal
+    address on the page."""
+    bank = rng.choice(pools.BANKS)
+    business = rng.random() < 0.5
+    start = _day(rng)
+    end = start + datetime.timedelta(days=rng.randrange(20, 92))
+    opening = cents(Decimal(str(rng.uniform(1500, 40000))))
+    catalogue = pools.ATLAS_BUSINESS_TXNS if business else pools.ATLAS_SAVINGS_TXNS
+    days = sorted(start + datetime.timedelta(days=rng.randrange((end - start).days + 1))
+                  for _ in range(rng.randrange(5, 14)))  # fmt: skip
+    balance, transactions = opening, []
+    for day in days:
+        text, credit, low, high = rng.choice(catalogue)
+        amount = cents(Decimal(str(rng.uniform(low, high))))
+        if not credit and amount > balance:
+            continue
+        balance += amount if credit else -amount
+        transactions.append(Transaction(day, text, amount if credit else -amount, balance))
+    if business:
+        holder = Party(f"{rng.choice(pools.SURNAMES)} {rng.choice(pools.TRADE_CUSTOMERS)} Pty Ltd")
+    else:
+        holder = Party(f"{rng.choice(pools.FIRST_NAMES)} {rng.choice(pools.SURNAMES)}")
+    return Document(
+        kind="statement",
+        style=Style.draw(rng),
+        supplier=Party(bank[0], phone=bank[4] if rng.random() < 0.6 else None, website=bank[1]),
+        payer=holder,
+        account=_account(rng, bank),
+        period=(start, end),
+        opening=opening,
+        transactions=transactions,
+    )
+
+
+FLAVOURS = {
+    "health": _health,
+    "trade": _trade,
+    "hospitality": _hospitality,
+    "member": _member,
+    "utility": _utility,
+    "freelance": _freelance,
+    "order": _order,
+    "portal": _portal,
+}

@@ -1,6 +1,6 @@
 """Label wording: a pool of synonyms per label, split into the wording tuned layouts use,
 wording only held-out layouts use, wording only the final held-out layouts add, and wording
-only the exam, the blind, the sealed or the vault layouts use (so extraction rules meet
+only the exam, the blind, the sealed, the vault or the atlas layouts use (so extraction rules meet
 unseen labels there too).
 
 >>> import random
@@ -395,6 +395,98 @@ VAULT: dict[str, list[str]] = {
     "enquiries": ["Questions? Call", "Need help?", "Get in touch"],
 }
 
+# --- atlas split ---------------------------------------------------------------------------
+# label -> wording that appears ONLY on the atlas layouts, drawn instead of every earlier
+# pool (a seventh unseen family, built without sight of any extraction rule): a utility bill,
+# a freelancer's invoice, an online order confirmation and an online-banking statement.
+# Labels missing from TUNED name things only the atlas layouts print.
+ATLAS: dict[str, list[str]] = {
+    "invoice_title": ["Tax Invoice / Bill", "Your bill", "Tax invoice for services"],
+    "invoice_number": ["Bill number", "Invoice no", "Tax invoice no"],
+    "invoice_date": ["Date of bill", "Invoice issued", "Bill issued"],
+    "due_date": ["Payment due date:", "Pay on or by", "Due date for payment"],
+    "abn": ["ABN:", "ABN no:", "A.B.N"],
+    "bill_to": ["Bill to:", "Invoice to:", "Billed to:"],
+    "phone": ["Mob", "M:", "Phone:"],
+    "email": ["Email:", "e:", "Email me at"],
+    "website": ["www", "Website:", "Find us online"],
+    "subtotal": ["Total charges (excl. GST)", "Subtotal ex GST", "Sub-total (ex GST)"],
+    "gst": ["GST (10%) on charges", "Plus GST 10%", "GST on charges"],
+    "total": ["Total charges incl. GST", "Total amount due", "Invoice total (AUD)"],
+    "payment_method": ["Pay by method", "Payment method:", "Payment via"],
+    "bank_name": ["Bank:", "Bank name:", "Financial institution name"],
+    "bsb": ["BSB:", "BSB no:", "BSB number:"],
+    "account_number": ["Account no:", "Account number:", "Acct no"],
+    "account_name": ["Account name:", "Name of account", "Acct name:"],
+    "description": ["Work description", "Task / item", "Description of services"],
+    "quantity": ["Hours / qty", "Hrs", "Hours/Units"],
+    "unit_price": ["Rate ($)", "Hourly rate / fee", "Fee / rate"],
+    "charge_description": ["Charge description", "Details of charge", "Charge type"],
+    "usage_quantity": ["Quantity used", "Usage", "Units used"],
+    "rate": ["Unit rate ($)", "Tariff rate", "Rate per unit"],
+    "amount": ["Amount $", "Cost ($)", "Line amount ($)"],
+    "from": ["From:", "Invoice from", "Issued by"],
+    "project": ["Project:", "Job reference", "Job"],
+    "terms_intro": [
+        "Payment terms: {days} days. Please pay by {due} to the account below.",
+        "Please pay within {days} days (by {due}) by direct transfer.",
+        "Terms: {days} days from the invoice date, due {due}.",
+    ],
+    "thanks": [
+        "Thanks for your business!",
+        "Thank you - it was a pleasure working with you.",
+        "Cheers, and thanks for the work.",
+    ],  # fmt: skip
+    "pay_reference": ["Payment reference", "Please use reference", "Ref. to quote"],
+    "customer_account": ["Customer account no", "Your account number", "Account no. (customer)"],
+    "bill_summary": ["Summary of this bill", "Your bill at a glance", "Bill summary"],
+    "billing_period": ["Billing period", "Period of supply", "Supply period"],
+    "supply_address": ["Supply address", "Service address", "Premises"],
+    "amount_due": ["Amount due now", "Total amount to pay", "Please pay this amount"],
+    "previous_bill": ["Previous bill", "Last bill amount", "Your last bill"],
+    "payment_received": [
+        "Payment received - thank you",
+        "Payments since last bill",
+        "Less payment received",
+    ],  # fmt: skip
+    "new_charges": ["New charges", "This bill's charges", "Charges this period"],
+    "charges_heading": ["Your charges", "Charges this bill", "Details of your charges"],
+    "slip_heading": [
+        "Payment advice - detach and return",
+        "Ways to pay this bill",
+        "Tear off and pay",
+    ],  # fmt: skip
+    "biller_code": ["Biller code", "BPAY biller code", "Biller Code:"],
+    "bpay_ref": ["Ref:", "Customer reference no", "BPAY ref"],
+    "transfer": ["Bank transfer", "Pay by bank transfer", "Direct transfer"],
+    "order_title": ["Order confirmation", "Thanks for your order!", "Your order receipt"],
+    "receipt_number": ["Order no", "Order reference", "Order No:"],
+    "receipt_date": ["Placed on", "Order placed", "Date ordered"],
+    "ship_to": ["Delivering to", "Shipping to", "Delivery address:"],
+    "bill_address": ["Billing info", "Billing details", "Billing address:"],
+    "order_summary": ["In this order", "Items in this order", "What you ordered"],
+    "order_subtotal": ["Items subtotal", "Merchandise subtotal", "Subtotal (excl. GST)"],
+    "order_gst": ["GST portion", "GST (10 per cent)", "Goods and Services Tax"],
+    "shipping": ["Shipping", "Delivery", "Standard shipping"],
+    "free": ["Free", "FREE", "$0.00 (free)"],
+    "receipt_total": ["Total charged to card", "Order total (AUD)", "Grand total (AUD)"],
+    "gst_included": ["This order includes GST of", "GST included:", "Incl. GST of"],
+    "paid_by": ["Payment info", "Paid with card", "Payment type:"],
+    "statement_title": ["Transaction history", "Account transactions", "Transaction listing"],
+    "period": ["Transactions between", "Showing transactions", "Date range"],
+    "opening": ["Opening balance (AUD)", "Opening bal. (AUD)", "Brought forward (opening)"],
+    "closing": ["Closing balance (AUD)", "Closing bal. (AUD)", "Carried forward (closing)"],
+    "account_holder": ["Account holder:", "Account owner(s)", "Account owned by"],
+    "nickname": ["Nickname", "Account nickname", "Your name for this account"],
+    "product": ["Product:", "Account product type", "Type of account"],
+    "txn_date": ["Effective date", "Date processed:", "Txn posted"],
+    "txn_details": ["Transaction text", "What happened", "Txn details"],
+    "flows": ["Debit ($)|Credit ($)", "Debit amount|Credit amount", "Debit AUD|Credit AUD"],
+    "balance": ["Balance (AUD)", "Account bal.", "Balance after txn ($)"],
+    "interest_rate": ["Interest rate", "Current rate p.a.", "Variable rate"],
+    "printed": ["Printed on", "Exported", "Generated"],
+}
+
 # How often a label with unseen wording prints it instead of tuned wording, per split.
 UNSEEN_SHARE = {
     "held-out": 0.67,
@@ -403,6 +495,7 @@ UNSEEN_SHARE = {
     "blind": 0.8,
     "sealed": 0.8,
     "vault": 0.8,
+    "atlas": 0.8,
 }
 
 
@@ -413,7 +506,8 @@ class Labels:
     labels in three, a ``final`` one HELD_OUT or FINAL wording for four in five, an
     ``exam`` one EXAM wording (only) for four in five, a ``blind`` one BLIND wording (only)
     for four in five, a ``sealed`` one SEALED wording (only) for four in five, a ``vault``
-    one VAULT wording (only) for four in five.
+    one VAULT wording (only) for four in five, an ``atlas`` one ATLAS wording (only) for
+    four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
@@ -426,6 +520,7 @@ class Labels:
 
     def _pool(self, label: str) -> list[str]:
         own = {"exam": EXAM, "blind": BLIND, "sealed": SEALED, "vault": VAULT}
+        own["atlas"] = ATLAS
         if self._split in own:
             unseen = own[self._split].get(label, [])
         else:

@@ -76,8 +76,9 @@ def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
 
 
 def labelled(label: str, value: str) -> str:
-    """``Phone: 02 ...``, but ``A.B.N. 12 ...`` (no colon after a full stop)."""
-    return f"{label} {value}" if label.endswith(".") else f"{label}: {value}"
+    """``Phone: 02 ...``, but ``A.B.N. 12 ...`` (no colon after a full stop, and none added
+    after a label that has its own: ``BSB: 062 000``)."""
+    return f"{label} {value}" if label.endswith((".", ":")) else f"{label}: {value}"
 
 
 @dataclass(frozen=True)

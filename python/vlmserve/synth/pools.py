@@ -380,3 +380,141 @@ MEMBER_TRANSACTIONS = [
     ("Direct Debit NETFLIX", False, 11, 23),
     ("Internet Transfer RENT", False, 400, 950),
 ]
+
+# --- atlas split (a seventh unseen family) -------------------------------------------------
+# Energy and telco retailers (the atlas split's utility bill): (name, website, service,
+# enquiries phone as printed, BPAY biller code).
+ATLAS_RETAILERS = [
+    ("Brightside Energy", "brightsideenergy.com.au", "electricity", "13 42 77", "24562"),
+    ("Southern Cross Power", "southerncrosspower.com.au", "electricity", "1300 651 220", "31708"),
+    ("Gumtree Gas & Power", "gumtreegas.com.au", "gas", "13 18 06", "98541"),
+    ("Harbour Gas", "harbourgas.com.au", "gas", "1300 303 949", "62471"),
+    ("Outback Broadband", "outbackbroadband.com.au", "internet", "1300 880 412", "51893"),
+    ("Wattle Internet", "wattleinternet.com.au", "internet", "13 27 11", "77120"),
+    ("Kookaburra Mobile", "kookaburramobile.com.au", "mobile", "1300 733 245", "40398"),
+    ("Coastline Telecom", "coastlinetelecom.com.au", "mobile", "13 31 55", "86204"),
+]
+# service -> charge lines: (description, low, high, quantity kind) where the quantity kind is
+# "usage" (metered, with one decimal), "days" (the billing period's days) or "one" (1).
+ATLAS_CHARGES = {
+    "electricity": [
+        [("Peak usage", 0.27, 0.42, "usage"), ("Off-peak usage", 0.15, 0.24, "usage")],
+        [("Shoulder usage", 0.22, 0.31, "usage"), ("Controlled load usage", 0.14, 0.21, "usage")],
+        [("Supply charge", 0.85, 1.35, "days")],
+    ],
+    "gas": [
+        [("Gas usage - first step", 0.03, 0.05, "usage"), ("Gas usage", 0.02, 0.04, "usage")],
+        [("Daily supply charge", 0.60, 0.98, "days")],
+    ],
+    "internet": [
+        [
+            ("NBN 100/20 Unlimited - monthly plan", 75, 115, "one"),
+            ("NBN 50/20 Unlimited - monthly plan", 65, 90, "one"),
+        ],  # fmt: skip
+        [("Modem rental", 8, 12, "one"), ("Static IP address", 5, 10, "one")],
+    ],
+    "mobile": [
+        [
+            ("Mobile plan 40GB - monthly", 35, 55, "one"),
+            ("Mobile plan 120GB - monthly", 55, 75, "one"),
+        ],
+        [("Extra data pack 5GB", 10, 15, "one"), ("International calls", 3, 25, "one")],
+    ],
+}
+ATLAS_UNITS = {"electricity": "kWh", "gas": "MJ"}
+
+# Sole traders and freelancers (the atlas split's invoice): trade -> (fixed-fee or hourly
+# line, low, high, hourly?) and the projects they invoice for.
+ATLAS_FREELANCE = {
+    "Graphic Design": [
+        ("Logo design - concepts and revisions", 450, 1200, False),
+        ("Brand style guide", 600, 1500, False),
+        ("Design work", 70, 110, True),
+        ("Social media templates (set of 10)", 250, 480, False),
+    ],
+    "Web Development": [
+        ("Front-end development", 90, 140, True),
+        ("Website hosting setup", 150, 300, False),
+        ("Bug fixes and support", 85, 130, True),
+        ("Domain renewal (1 year)", 25, 45, False),
+    ],
+    "Photography": [
+        ("Event photography", 120, 220, True),
+        ("Photo editing", 60, 95, True),
+        ("Product shoot - half day", 550, 900, False),
+    ],
+    "Copywriting": [
+        ("Copywriting", 80, 120, True),
+        ("Blog articles (4 x 800 words)", 400, 800, False),
+        ("Editing and proofreading", 60, 90, True),
+    ],
+    "Bookkeeping": [
+        ("Bookkeeping services", 55, 85, True),
+        ("BAS preparation", 250, 450, False),
+        ("Payroll processing", 60, 90, True),
+    ],
+}
+ATLAS_PROJECTS = ["Website refresh", "Spring campaign", "Annual report", "Product launch",
+                  "Brand update", "Q3 support", "Shopfront photos", "Newsletter"]  # fmt: skip
+ATLAS_DISCOUNTS = [
+    "Discount - returning client",
+    "Less: agreed discount",
+    "Discount (10% off design)",
+]
+
+# Online shops (the atlas split's order receipt): shop name -> (product, low, high, variant
+# lines).
+ATLAS_SHOPS = {
+    "Koala Threads": [
+        ("Organic Cotton Tee", 22, 39, ["Size: {size}", "Colour: {colour}"]),
+        ("Relaxed Linen Shirt", 59, 89, ["Size: {size}", "Colour: {colour}"]),
+        ("Merino Crew Jumper", 89, 139, ["Size: {size}"]),
+        ("Canvas Tote Bag", 15, 29, ["Colour: {colour}"]),
+    ],
+    "Saltbush Home": [
+        ("Stoneware Mug", 14, 24, ["Colour: {colour}"]),
+        ("Linen Tea Towel", 12, 19, ["Colour: {colour}"]),
+        ("Soy Candle 300g", 24, 39, ["Scent: {scent}"]),
+        ("Cotton Throw Blanket", 69, 119, ["Colour: {colour}"]),
+    ],
+    "Redgum Outdoors": [
+        ("Trail Running Socks", 15, 25, ["Size: {size}"]),
+        ("Insulated Drink Bottle 750ml", 29, 45, ["Colour: {colour}"]),
+        ("Packable Rain Jacket", 99, 169, ["Size: {size}", "Colour: {colour}"]),
+        ("Headlamp 300 lumen", 35, 59, []),
+    ],
+    "Little Wren Kids": [
+        ("Bamboo Sleepsuit", 29, 45, ["Size: {size}"]),
+        ("Wooden Stacking Toy", 25, 39, []),
+        ("Board Book Set", 19, 35, []),
+    ],
+}
+ATLAS_SIZES = ["XS", "S", "M", "L", "XL", "8", "10", "12", "0-3m", "3-6m"]
+ATLAS_COLOURS = ["Navy", "Black", "Sage", "Oatmeal", "Rust", "Charcoal", "White"]
+ATLAS_SCENTS = ["Lemon Myrtle", "Sandalwood", "Eucalyptus"]
+ATLAS_CARDS = ["Visa", "Mastercard", "Amex", "PayPal", "Afterpay"]
+
+# Savings and business accounts (the atlas split's portal statement): product names,
+# nicknames and transactions (text, credit?, low, high).
+ATLAS_SAVINGS = ["Online Saver", "Bonus Saver", "High Interest Savings", "NetSaver"]
+ATLAS_BUSINESS = ["Business Transaction Account", "Business Everyday", "Business One"]
+ATLAS_NICKNAMES = ["Holiday fund", "Rainy day", "Tax savings", "House deposit", "Rego & insurance",
+                   "Emergency fund", "Operating account", "GST holding"]  # fmt: skip
+ATLAS_SAVINGS_TXNS = [
+    ("Transfer from Everyday Account", True, 100, 1500),
+    ("Osko Transfer to Everyday", False, 50, 900),
+    ("Interest credit", True, 2, 45),
+    ("Bonus interest", True, 1, 30),
+    ("Internet Transfer - car rego", False, 300, 900),
+    ("Direct Credit - tax refund ATO", True, 200, 2500),
+]
+ATLAS_BUSINESS_TXNS = [
+    ("Direct Credit - customer payment", True, 300, 4800),
+    ("Square settlement", True, 150, 2600),
+    ("BPAY ATO BAS payment", False, 400, 3000),
+    ("Direct Debit - XERO AUSTRALIA", False, 35, 80),
+    ("Internet Transfer - supplier", False, 120, 1900),
+    ("Account keeping fee", False, 10, 20),
+    ("Interest credit", True, 0.5, 18),
+    ("Merchant fees", False, 15, 95),
+]
