@@ -1152,3 +1152,30 @@ def test_the_role_labelling_the_payers_name_is_no_part_of_it(cell):
         (10, 200, "Fortitude Valley QLD 4006"),
     ])  # fmt: skip
     assert ocr_rules.RULES["PAYER_NAME"](ocr_rules.Document(page)) == "Ava Harris"
+
+
+def test_a_column_offering_either_party_of_a_transaction_names_no_payer():
+    # "Payee / payer" heads a transaction column; the statement's addressee is the
+    # name over the address at the top.
+    page = _page([
+        (10, 0, "Heritage Bank"), (600, 0, "Member Account Statement"),
+        (10, 40, "Your statement for 1 Aug 2024 to 31 Aug 2024"),
+        (10, 80, "Olivia Mitchell"), (600, 80, "Acc # 21790622"),
+        (10, 120, "121 Railway Road"),
+        (10, 160, "Braddon ACT 2612"),
+        (10, 240, "Date"), (200, 240, "Payee / payer"), (600, 240, "Amount"),
+        (10, 280, "1 Aug 2024"), (200, 280, "BPAY AGL ENERGY"), (600, 280, "-286.85"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Olivia Mitchell"
+
+
+def test_a_phrase_headed_by_holder_or_owner_labels_the_payer():
+    page = _page([
+        (10, 0, "High Veterinary Clinic"),
+        (10, 40, "Pet owner: Oliver Mitchell"),
+        (10, 80, "Unit 24, 272 Victoria Drive"),
+        (10, 120, "Hobart TAS 7000"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Oliver Mitchell"

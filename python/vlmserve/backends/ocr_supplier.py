@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_bank import bank_named
 from vlmserve.backends.ocr_layout import Line, Page, Segment, Word, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
+from vlmserve.backends.ocr_payer_labels import labelled_names
 from vlmserve.backends.ocr_text import (
     SUPPLIER_LABELS,
     TITLE_PHRASE,
@@ -74,7 +75,13 @@ def supplier_name(doc: Document) -> Segment | None:
         if banks:
             return _most_prominent(banks)
     block = _around_abn(doc)
-    heading = [(line, seg) for line in doc.heading for seg in line.segments]
+    payer = labelled_names(doc.page)
+    heading = [
+        (line, seg)
+        for line in doc.heading
+        for seg in line.segments
+        if label_key(seg.text) not in payer
+    ]
     guess = _first_sentence(named[0].value) if named else _prominent(block, heading)
     return _with_legal_form(doc.page, _corroborated(doc.page, block, heading, guess))
 
