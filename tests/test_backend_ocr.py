@@ -1179,3 +1179,19 @@ def test_a_phrase_headed_by_holder_or_owner_labels_the_payer():
     ])  # fmt: skip
     doc = ocr_rules.Document(page)
     assert ocr_parties.payer_part("name")(doc) == "Oliver Mitchell"
+
+
+def test_a_name_over_an_address_under_a_statements_title_is_its_addressee():
+    # The bank's letterhead (a light band OCR lost) is missing: the name under the
+    # statement's title is whom it is sent to, not who issued it.
+    page = _page([
+        (10, 0, "Your statement for 1 Aug 2024 to 31 Aug 2024"),
+        (10, 40, "Thomas Taylor"), (600, 40, "BSB 638 521"),
+        (10, 80, "93 King Crescent"),
+        (10, 120, "Subiaco WA 6008"),
+        (10, 200, "Closing balance $1,234.50"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert (doc.supplier_name.text if doc.supplier_name else None) != "Thomas Taylor"
+    assert ocr_parties.payer_part("name")(doc) == "Thomas Taylor"
+    assert ocr_parties.business_address(doc) is None

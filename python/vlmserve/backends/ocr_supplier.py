@@ -33,6 +33,7 @@ from vlmserve.backends.ocr_text import (
     TITLE_PHRASE,
     WEB,
     abns,
+    address_like,
     ends_block,
     plain,
     untitled,
@@ -80,10 +81,20 @@ def supplier_name(doc: Document) -> Segment | None:
         (line, seg)
         for line in doc.heading
         for seg in line.segments
-        if label_key(seg.text) not in payer
+        if label_key(seg.text) not in payer and not _addressee(doc, line, seg)
     ]
     guess = _first_sentence(named[0].value) if named else _prominent(block, heading)
     return _with_legal_form(doc.page, _corroborated(doc.page, block, heading, guess))
+
+
+def _addressee(doc: Document, line: Line, seg: Segment) -> bool:
+    """On a statement, a name over an address printed under the statement's title ("Your
+    statement for ...") is whom it is sent to: the bank's letterhead heads the title."""
+    if not doc.is_statement:
+        return False
+    titled = any(TITLE_PHRASE.search(ln.text) for ln in doc.page.lines[: line.index])
+    under = doc.page.under(line, seg, limit=1)
+    return titled and bool(under) and address_like(under[0][1].text)
 
 
 def _with_legal_form(page: Page, name: Segment | None) -> Segment | None:
