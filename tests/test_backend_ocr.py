@@ -1195,3 +1195,15 @@ def test_a_name_over_an_address_under_a_statements_title_is_its_addressee():
     assert (doc.supplier_name.text if doc.supplier_name else None) != "Thomas Taylor"
     assert ocr_parties.payer_part("name")(doc) == "Thomas Taylor"
     assert ocr_parties.business_address(doc) is None
+
+
+def test_a_role_label_joined_by_of_is_no_part_of_the_payers_name():
+    page = _page([
+        (10, 0, "Harbour Dental"),
+        (10, 80, "Client & Patient"),
+        (10, 120, "Name of patient: Jack Campbell"),
+        (10, 160, "146 Main Road"),
+        (10, 200, "Braddon ACT 2612"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Jack Campbell"

@@ -91,12 +91,13 @@ def role_words_only(text: str) -> bool:
     """The words only name a role or head a block ("Sold to", "Payer", "Account"): the
     label goes on, or is another column's header; no party's name is made of them.
 
-    >>> role_words_only("Sold to"), role_words_only("Jo Li")
-    (True, False)
+    >>> role_words_only("Sold to"), role_words_only("Name of patient"), role_words_only("Jo Li")
+    (True, True, False)
     """
-    words = label_key(text).split()
+    # "of" only joins a label's nouns ("Name of patient").
+    words = set(label_key(text).split()) - {"of"}
     role = _ROLE_NOUNS | _ROLE_VERBS | _HOLDER_NOUNS | _HEADING_TAIL
-    return bool(words) and (set(words) <= role or holder_phrase(text))
+    return bool(words) and (words <= role or holder_phrase(text))
 
 
 def holder_phrase(text: str) -> bool:
