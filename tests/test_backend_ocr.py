@@ -1190,3 +1190,58 @@ def test_reads_a_page_fed_in_on_its_side_or_upside_down(extractor, quarter_turns
     f = extractor.process_single_image(str(path))["fields"]
     assert (f["SUPPLIER_NAME"], f["INVOICE_NUMBER"]) == ("Harbour Electrical Services", "INV-20931")
     assert (f["TOTAL_AMOUNT"], f["LINE_ITEM_QUANTITIES"]) == ("418.00", ["2", "1"])
+
+
+def test_a_column_offering_either_party_of_a_transaction_names_no_payer():
+    # "Payee / payer" heads a transaction column; the statement's addressee is the
+    # name over the address at the top.
+    page = _page([
+        (10, 0, "Heritage Bank"), (600, 0, "Member Account Statement"),
+        (10, 40, "Your statement for 1 Aug 2024 to 31 Aug 2024"),
+        (10, 80, "Olivia Mitchell"), (600, 80, "Acc # 21790622"),
+        (10, 120, "121 Railway Road"),
+        (10, 160, "Braddon ACT 2612"),
+        (10, 240, "Date"), (200, 240, "Payee / payer"), (600, 240, "Amount"),
+        (10, 280, "1 Aug 2024"), (200, 280, "BPAY AGL ENERGY"), (600, 280, "-286.85"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Olivia Mitchell"
+
+
+def test_a_phrase_headed_by_holder_or_owner_labels_the_payer():
+    page = _page([
+        (10, 0, "High Veterinary Clinic"),
+        (10, 40, "Pet owner: Oliver Mitchell"),
+        (10, 80, "Unit 24, 272 Victoria Drive"),
+        (10, 120, "Hobart TAS 7000"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Oliver Mitchell"
+
+
+def test_a_name_over_an_address_under_a_statements_title_is_its_addressee():
+    # The bank's letterhead (a light band OCR lost) is missing: the name under the
+    # statement's title is whom it is sent to, not who issued it.
+    page = _page([
+        (10, 0, "Your statement for 1 Aug 2024 to 31 Aug 2024"),
+        (10, 40, "Thomas Taylor"), (600, 40, "BSB 638 521"),
+        (10, 80, "93 King Crescent"),
+        (10, 120, "Subiaco WA 6008"),
+        (10, 200, "Closing balance $1,234.50"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert (doc.supplier_name.text if doc.supplier_name else None) != "Thomas Taylor"
+    assert ocr_parties.payer_part("name")(doc) == "Thomas Taylor"
+    assert ocr_parties.business_address(doc) is None
+
+
+def test_a_role_label_joined_by_of_is_no_part_of_the_payers_name():
+    page = _page([
+        (10, 0, "Harbour Dental"),
+        (10, 80, "Client & Patient"),
+        (10, 120, "Name of patient: Jack Campbell"),
+        (10, 160, "146 Main Road"),
+        (10, 200, "Braddon ACT 2612"),
+    ])  # fmt: skip
+    doc = ocr_rules.Document(page)
+    assert ocr_parties.payer_part("name")(doc) == "Jack Campbell"

@@ -58,6 +58,8 @@ _QUALIFIED_NOUNS = {
     "copy", "copies", "signature", "signed", "service", "services", "care", "support",
     "declaration", "acknowledgement", "feedback", "satisfaction", "portal", "login",
 }  # fmt: skip
+# A column header offering two roles ("Payee / payer", "To or from"), not a label.
+_ALTERNATIVES = re.compile(r"^[\w-]+\s*(?:/|\bor\b)\s*[\w-]+$", re.IGNORECASE)
 # A name too short to tell apart ("Jo") is never matched against the ABN holder's; the
 # lines walked up from an ABN to the top of its block.
 _MIN_NAME_CHARS = 4
@@ -99,6 +101,9 @@ def _labelled_payer(doc: Document) -> list[Segment]:
         # "Customer Receipt" is a title and "To pay" a total, not a payer's label.
         rest = seg.tail(n)
         if (rest and TITLE_PHRASE.search(rest.text)) or starts_with_total(seg.text):
+            continue
+        # "Payee / payer", "From or to": a column of either party of each transaction.
+        if _ALTERNATIVES.match(seg.text):
             continue
         # "Member number", "Customer No." label an identifier, not the party; "Name of
         # Bank" names a bank, "Name of party" the party.

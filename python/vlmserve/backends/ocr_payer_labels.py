@@ -15,6 +15,7 @@ from vlmserve.backends.ocr_text import HEADING_NOUNS, PAYER_LABELS
 __all__ = [
     "NAME_NOUNS",
     "form_rows",
+    "labelled_names",
     "names_role",
     "payer_labels",
     "role_heading",
@@ -36,6 +37,10 @@ _ROLE_NOUNS = {
     "patient", "patients", "student", "tenant", "guest", "policyholder", "insured",
 }  # fmt: skip
 _HOLDER_NOUNS = {"holder", "holders", "member", "owner", "owners"}
+# A compound's last word is its head ("Pet owner", "Primary holder", "Card holder"): a
+# short phrase headed by one of these names whoever holds the account, whatever qualifies it.
+_HOLDER_HEADS = {"holder", "holders", "owner", "owners"}
+_HOLDER_PHRASE_WORDS = 3
 _ROLE_VERBS = {"bill", "billed", "invoiced", "sold", "charged", "charge", "issued"}
 _HEADING_TAIL = HEADING_NOUNS | NAME_NOUNS | {"address", "addr", "contact", "to", "account"}
 _ROLE_HEADING_WORDS = 4
@@ -52,13 +57,29 @@ _FORM_ROWS = 6
 
 def payer_labels(page: Page) -> list[tuple[Line, Segment, int]]:
     """Every payer label (its line, phrase and the words it takes), in reading order: the
-    known labels and the headings made of a role word."""
+    known labels, the headings made of a role word and a holder's phrase before a colon."""
     found = {id(seg): (line, seg, n) for _, line, seg, n in page.find_labels(PAYER_LABELS)}
     for line in page.lines:
         for seg in line.segments:
-            if id(seg) not in found and role_heading(seg.text):
+            if id(seg) in found:
+                continue
+            head, colon, _ = seg.text.partition(":")
+            if role_heading(seg.text):
                 found[id(seg)] = (line, seg, len(seg.words))
+            elif colon and holder_phrase(head):  # "Card holder: Jo Li"
+                found[id(seg)] = (line, seg, len(head.split()))
     return sorted(found.values(), key=lambda f: (f[0].index, f[1].x0))
+
+
+def labelled_names(page: Page) -> set[str]:
+    """The keys of the phrases a payer label labels in its row ("Primary holder | Jo Li"):
+    the payer's name, whatever else the page prints it as (a heading's name over an
+    address is the addressee's, not the issuer's letterhead)."""
+    return {
+        label_key(right.text)
+        for line, seg, _ in payer_labels(page)
+        for right in [s for s in line.segments if s.x0 >= seg.x1][:1]
+    }
 
 
 def names_role(text: str) -> bool:
@@ -70,12 +91,23 @@ def role_words_only(text: str) -> bool:
     """The words only name a role or head a block ("Sold to", "Payer", "Account"): the
     label goes on, or is another column's header; no party's name is made of them.
 
-    >>> role_words_only("Sold to"), role_words_only("Jo Li")
+    >>> role_words_only("Sold to"), role_words_only("Name of patient"), role_words_only("Jo Li")
+    (True, True, False)
+    """
+    # "of" only joins a label's nouns ("Name of patient").
+    words = set(label_key(text).split()) - {"of"}
+    role = _ROLE_NOUNS | _ROLE_VERBS | _HOLDER_NOUNS | _HEADING_TAIL
+    return bool(words) and (words <= role or holder_phrase(text))
+
+
+def holder_phrase(text: str) -> bool:
+    """A short phrase headed by a holder noun ("Primary holder", "Pet owner").
+
+    >>> holder_phrase("Pet owner"), holder_phrase("Owner occupied home loan")
     (True, False)
     """
-    words = set(label_key(text).split())
-    role = _ROLE_NOUNS | _ROLE_VERBS | _HOLDER_NOUNS | _HEADING_TAIL
-    return bool(words) and words <= role
+    words = label_key(text).split()
+    return 0 < len(words) <= _HOLDER_PHRASE_WORDS and words[-1] in _HOLDER_HEADS
 
 
 def role_heading(text: str) -> bool:
@@ -84,6 +116,8 @@ def role_heading(text: str) -> bool:
     words = label_key(text).split()
     if not words or len(words) > _ROLE_HEADING_WORDS or any(c.isdigit() for c in text):
         return False
+    if holder_phrase(text):
+        return True
     for i, word in enumerate(words):
         tail = words[i + 1 :]
         verb = word in _ROLE_VERBS and tail[:1] == ["to"]

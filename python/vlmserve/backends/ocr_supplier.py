@@ -27,11 +27,13 @@ from typing import TYPE_CHECKING
 from vlmserve.backends.ocr_bank import bank_named
 from vlmserve.backends.ocr_layout import Line, Page, Segment, Word, label_key
 from vlmserve.backends.ocr_party_rows import party_rows
+from vlmserve.backends.ocr_payer_labels import labelled_names
 from vlmserve.backends.ocr_text import (
     SUPPLIER_LABELS,
     TITLE_PHRASE,
     WEB,
     abns,
+    address_like,
     ends_block,
     plain,
     untitled,
@@ -74,9 +76,25 @@ def supplier_name(doc: Document) -> Segment | None:
         if banks:
             return _most_prominent(banks)
     block = _around_abn(doc)
-    heading = [(line, seg) for line in doc.heading for seg in line.segments]
+    payer = labelled_names(doc.page)
+    heading = [
+        (line, seg)
+        for line in doc.heading
+        for seg in line.segments
+        if label_key(seg.text) not in payer and not _addressee(doc, line, seg)
+    ]
     guess = _first_sentence(named[0].value) if named else _prominent(block, heading)
     return _with_legal_form(doc.page, _corroborated(doc.page, block, heading, guess))
+
+
+def _addressee(doc: Document, line: Line, seg: Segment) -> bool:
+    """On a statement, a name over an address printed under the statement's title ("Your
+    statement for ...") is whom it is sent to: the bank's letterhead heads the title."""
+    if not doc.is_statement:
+        return False
+    titled = any(TITLE_PHRASE.search(ln.text) for ln in doc.page.lines[: line.index])
+    under = doc.page.under(line, seg, limit=1)
+    return titled and bool(under) and address_like(under[0][1].text)
 
 
 def _with_legal_form(page: Page, name: Segment | None) -> Segment | None:
