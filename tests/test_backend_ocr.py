@@ -1136,6 +1136,27 @@ def test_transactions_moving_a_running_balance_make_an_untitled_page_a_statement
     assert not ocr_doctype.carries_balance(items)
 
 
+def test_a_newest_first_ledger_is_a_statement_and_a_paid_order_a_receipt():
+    """Newest first, each balance steps by the amount of the row above it; an order
+    confirmation that was paid by card and owes nothing records a payment."""
+    ledger = _page([
+        (10, 0, "19 Oct Closing balance"), (600, 0, "36,480.32"),
+        (10, 40, "18 Oct Interest credit"), (400, 40, "2.95"), (600, 40, "36,480.32"),
+        (10, 80, "7 Sep Direct Credit"), (400, 80, "564.34"), (600, 80, "36,477.37"),
+        (10, 120, "3 Sep Transfer out"), (400, 120, "545.85"), (600, 120, "35,913.03"),
+        (10, 160, "1 Sep Direct Credit"), (400, 160, "4,605.90"), (600, 160, "36,458.88"),
+    ])  # fmt: skip
+    assert ocr_doctype.carries_balance(ledger)
+    order = _page([
+        (10, 0, "Order confirmation"), (10, 40, "Order No: 816638"),
+        (10, 80, "Stoneware Mug"), (600, 80, "$18.55"),
+        (10, 120, "Grand total"), (600, 120, "$18.55"),
+        (10, 160, "Billing details"), (10, 200, "Oliver Murphy"), (10, 240, "325 Victoria Lane"),
+        (10, 280, "Darwin NT 0800"), (10, 320, "Paid with Visa ending 4242"),
+    ])  # fmt: skip
+    assert ocr_rules.Document(order).kind == "RECEIPT"
+
+
 @pytest.mark.parametrize(
     "heading",
     ["Patient Details", "CUSTOMER - SOLD TO", "SOLD TO ACCOUNT"],

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from vlmserve.backends import ocr_balance, ocr_bank, ocr_dates, ocr_parties, ocr_payer
-from vlmserve.backends.ocr_doctype import carries_balance
+from vlmserve.backends.ocr_doctype import carries_balance, records_payment
 from vlmserve.backends.ocr_items import Table, items
 from vlmserve.backends.ocr_layout import Line, Match, Page, Segment, label_key
 from vlmserve.backends.ocr_table import starts_with_total, totals
@@ -147,11 +147,13 @@ def _title_kind(page: Page) -> str | None:
 
 def _document_type(doc: Document) -> str | None:
     """The title's kind, else what the content says: a balance carried is a statement's,
-    a payer to bill, a due date or an invoice number an invoice's, a bare total a
-    receipt's."""
+    a payment recorded with nothing owed a receipt's, a payer to bill, a due date or an
+    invoice number an invoice's, a bare total a receipt's."""
     if doc.is_statement:
         return "BANK_STATEMENT"
     kind = _title_kind(doc.page)
+    if kind != "BANK_STATEMENT" and records_payment(doc.page):
+        return "RECEIPT"
     billed = bool(doc.payer_block) or bool(_labelled(DUE_LABELS, DATE)(doc))
     if kind is None:
         said = {w for line in doc.page.lines for w in label_key(line.text).split()}
