@@ -58,6 +58,8 @@ HEADER_WORDS = {
 _TRANSACTION_KINDS = {"debit", "credit", "balance"}
 # Kinds that make a row of header words an item or transaction table's header.
 _TABLE_KINDS = {"desc", "price", "amount", "debit", "credit", "balance"}
+# An item's attribute on a line of its own: "Colour: Sage", "Size: M", "Serial No: 8812".
+_ATTRIBUTE = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)?\.?:\s*\S")
 
 
 @dataclass
@@ -150,12 +152,20 @@ def _run_down(page: Page, first: int, is_stop: Callable[[str], bool]) -> list[Li
     return out
 
 
+def _names_a_total(line: Line) -> bool:
+    """Whether the line's label ends in "total" ("Merchandise subtotal", "Order Total"):
+    English puts the head noun last, so the line is a total of some kind."""
+    words = label_key(line.segments[0].text).replace("sub total", "subtotal").split()
+    return bool(words) and words[-1] in {"total", "subtotal"}
+
+
 def _run_up(
     page: Page, is_stop: Callable[[str], bool], is_other: Callable[[str], bool]
 ) -> list[Line]:
     """With no header: the lines over the first totals line that follows a priced line,
     up to a label, a date or a gap."""
-    for end in (ln.index for ln in page.lines if is_stop(ln.segments[0].text)):
+    ends = (ln for ln in page.lines if is_stop(ln.segments[0].text) or _names_a_total(ln))
+    for end in (ln.index for ln in ends):
         start = end
         while start > 0:
             above, below = page.lines[start - 1], page.lines[start]
@@ -181,6 +191,8 @@ def _rows(lines: list[Line], run_in: bool) -> list[Row]:
         row = parse(line, run_in)
         if row is None:
             text = description(line.segments)
+            if _ATTRIBUTE.match(line.text):
+                continue  # "Colour: Sage" under an item: what it is, not its name
             if priced and rows[-1].desc and _wraps(line, priced, lines):
                 rows[-1].desc = f"{rows[-1].desc} {text}".strip()
             elif text:

@@ -53,9 +53,16 @@ _TRAILING_PRICE = re.compile(
 )
 _ONE_UNIT = re.compile(r"\b[Iil|](?=(?:kg|g|ml|L|m|pk)\b)")
 _MILLILITRES = re.compile(r"(?<=\d)m[I1|]\b")
-_GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d)", re.IGNORECASE)
-# Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00".
-_GLUE = re.compile(r"^(?:[x×*@$]|aud|ea\.?|each)$", re.IGNORECASE)
+_GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d|$)", re.IGNORECASE)
+# Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00", "Qty 3 x $24.95",
+# and the units a quantity is counted in ("77.3 kWh", "30 days", "2.5 hrs").
+_GLUE = re.compile(
+    r"^(?:[x×*@$]|aud|ea\.?|each|qty:?|quantity:?|kwh|mj|gb|kg|litres?|days?|nights?|"
+    r"hrs?|hours?|units?)$",
+    re.IGNORECASE,
+)
+# A unit price to the tenth of a cent or finer ("$0.2900 per kWh") is money too.
+_RATE = re.compile(r"^\$\d+\.\d{3,4}$")
 
 
 @dataclass
@@ -84,7 +91,8 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
         if all(v is not None or _GLUE.match(w) for v, w in zip(values, words)):
             for w, v in zip(words, values):
                 if v is not None:
-                    (moneys if MONEY.match(_fixed(w)) else numbers).append(v)
+                    is_money = MONEY.match(_fixed(w)) or _RATE.match(_fixed(w))
+                    (moneys if is_money else numbers).append(v)
         elif _runs_into(seg, run_in):
             moneys.append(_value(seg.words[-1].text) or Decimal(0))
             text_segments.append(Segment(seg.words[:-1]))
