@@ -1266,3 +1266,34 @@ def test_a_role_label_joined_by_of_is_no_part_of_the_payers_name():
     ])  # fmt: skip
     doc = ocr_rules.Document(page)
     assert ocr_parties.payer_part("name")(doc) == "Jack Campbell"
+
+
+def test_reads_order_lines_with_qty_details_and_metered_charges():
+    """An emailed order: each item's "Qty 3x $112.29" line under it gives its quantity and
+    unit price, its "Colour:" line is no part of its name, and the line whose label ends
+    in "subtotal" ends the items. A bill's metered charges: quantities counted in kWh and
+    days, rates printed to the tenth of a cent."""
+    order = _page([
+        (10, 0, "In this order"),
+        (10, 40, "Cotton Throw Blanket"), (700, 40, "$336.87"), (10, 80, "Colour: Oatmeal"),
+        (10, 120, "Qty 3x $112.29"),
+        (10, 160, "Stoneware Mug"), (700, 160, "$18.55"), (10, 200, "Qty 1 x $18.55"),
+        (10, 320, "Merchandise subtotal"), (700, 320, "$355.42"),
+        (10, 360, "Delivery"), (700, 360, "$0.00"),
+        (10, 400, "GST portion"), (700, 400, "$35.54"),
+    ])  # fmt: skip
+    assert ocr_rules.Document(order).table.rows == [
+        ("Cotton Throw Blanket", "3", "112.29"),
+        ("Stoneware Mug", "1", "18.55"),
+    ]
+    bill = _page([
+        (10, 0, "Details of charge"), (400, 0, "Quantity used"), (700, 0, "Rate"),
+        (900, 0, "Cost"),
+        (10, 40, "Peak usage"), (400, 40, "77.3 kWh"), (700, 40, "$0.2900"), (900, 40, "22.42"),
+        (10, 80, "Supply charge"), (400, 80, "30 days"), (700, 80, "$0.8700"), (900, 80, "26.10"),
+        (10, 120, "Sub-total"), (900, 120, "48.52"),
+    ])  # fmt: skip
+    assert ocr_rules.Document(bill).table.rows == [
+        ("Peak usage", "77.3", "0.29"),
+        ("Supply charge", "30", "0.87"),
+    ]
