@@ -1297,3 +1297,13 @@ def test_reads_order_lines_with_qty_details_and_metered_charges():
         ("Peak usage", "77.3", "0.29"),
         ("Supply charge", "30", "0.87"),
     ]
+
+
+def test_reads_a_footer_phone_printed_beside_a_date():
+    """An online-banking print's footer: the bank's "13" number beside the print date (the
+    date is taken out before the phone is looked for, not the whole phrase dropped)."""
+    page = _page([
+        (10, 0, "Holiday fund"), (10, 40, "Account Name Jones Plumbing Pty Ltd"),
+        (10, 400, "www.westpac.com.au Mob: 132 032 Printed on: 08-Jan-2026"),
+    ])  # fmt: skip
+    assert ocr_rules.answer(page, ["BUSINESS_PHONE"]).strip() == "BUSINESS_PHONE: 132 032"

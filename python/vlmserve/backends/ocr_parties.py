@@ -186,10 +186,11 @@ def _addresses(doc: Document, skip: set[int]) -> Iterator[tuple[Segment, str]]:
 def _phone_in(segments: Sequence[Segment]) -> str | None:
     for seg in segments:
         text = re.sub(r"(?i)\bfax\b.*", "", seg.text)
-        # An ABN's digits hold phone-like runs ("27 001 242 437").
+        # An ABN's digits hold phone-like runs ("27 001 242 437"), and so do dates
+        # ("08 01 2026"): both are taken out, the phone beside them stays.
         text = ABN_DIGITS.sub(lambda m: " " if abns(m.group(0)) else m.group(0), text)
-        found = first(PHONE, text)
-        if found and not abns(found) and not DATE.search(text):
+        found = first(PHONE, DATE.sub(" ", text))
+        if found and not abns(found):
             return found
     return None
 
