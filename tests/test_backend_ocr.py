@@ -1307,3 +1307,101 @@ def test_reads_a_footer_phone_printed_beside_a_date():
         (10, 400, "www.westpac.com.au Mob: 132 032 Printed on: 08-Jan-2026"),
     ])  # fmt: skip
     assert ocr_rules.answer(page, ["BUSINESS_PHONE"]).strip() == "BUSINESS_PHONE: 132 032"
+
+
+def test_a_header_cut_short_over_two_lines_and_a_count_of_its_lines():
+    # "Quan." is a stem of quantity; "GST charged" under "Fee GST" is the header's second
+    # line, not the totals; "2 line(s)" counts the rows above, it is no item.
+    page = Page.from_words([
+        *_phrase("Quan.", 10, 10), *_phrase("Item Details", 100, 10),
+        *_phrase("Fee GST", 500, 10), *_phrase("Extension", 800, 10),
+        *_phrase("GST charged", 500, 35),
+        *_phrase("3", 10, 70), *_phrase("Cement GP 20kg", 100, 70),
+        *_phrase("$10.00", 500, 70), *_phrase("$30.00", 800, 70),
+        *_phrase("1", 10, 100), *_phrase("Joist Hanger", 100, 100),
+        *_phrase("$5.00", 500, 100), *_phrase("$5.00", 800, 100),
+        *_phrase("2 line(s)", 10, 130),
+        *_phrase("Total ex GST", 500, 160), *_phrase("$35.00", 800, 160),
+    ])  # fmt: skip
+    table = ocr_items.items(page, ocr_table.starts_with_total, lambda t: False)
+    assert table.rows == [("Cement GP 20kg", "3", "10.00"), ("Joist Hanger", "1", "5.00")]
+
+
+def test_a_usage_detail_in_the_description_and_a_signed_discount():
+    page = Page.from_words([
+        *_phrase("Peak usage 968.8 kWh @ $0.3300", 10, 10), *_phrase("319.70", 800, 10),
+        *_phrase("Supply charge 92 days @ $1.3400", 10, 40), *_phrase("123.28", 800, 40),
+        *_phrase("Less: agreed discount", 10, 70), *_phrase("-$22.70", 800, 70),
+        *_phrase("Total", 10, 110), *_phrase("$420.28", 800, 110),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [
+        ("Peak usage", "968.8", "0.33"),
+        ("Supply charge", "92", "1.34"),
+        ("Less: agreed discount", "1", "-22.70"),
+    ]
+
+
+def test_priced_lines_above_the_items_that_do_not_add_up_to_the_total_are_no_items():
+    # An account summary over the charges: only the last rows sum to the subtotal. A label
+    # line over a row with words of its own ("Served by") is not the row's description.
+    page = Page.from_words([
+        *_phrase("Your last bill", 10, 10), *_phrase("$131.09", 800, 10),
+        *_phrase("Payment received", 10, 40), *_phrase("-$131.09", 800, 40),
+        *_phrase("New charges", 10, 70), *_phrase("$91.94", 800, 70),
+        *_phrase("Served by", 10, 100), *_phrase("Ava", 500, 100),
+        *_phrase("NBN monthly plan", 10, 130), *_phrase("81.33", 800, 130),
+        *_phrase("Modem rental", 10, 160), *_phrase("10.61", 800, 160),
+        *_phrase("Total charges", 10, 200), *_phrase("$91.94", 800, 200),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [("NBN monthly plan", "1", "81.33"), ("Modem rental", "1", "10.61")]
+
+
+def test_items_printed_as_blocks_apart_with_their_attributes_and_quantity_lines():
+    # Each item of an online order is a block of its own; "Colour: Navy" after a rule's
+    # mark is what the item is, and "Qty 3 x $64.74" its detail.
+    page = Page.from_words([
+        *_phrase("Relaxed Linen Shirt", 10, 10), *_phrase("$194.22", 800, 10),
+        *_phrase("_———_", 10, 40), *_phrase("Colour: Navy", 300, 40),
+        *_phrase("Qty 3 x $64.74", 10, 70),
+        *_phrase("Merino Crew Jumper", 10, 200), *_phrase("$109.44", 800, 200),
+        *_phrase("Qty 1 x $109.44", 10, 230),
+        *_phrase("Merchandise subtotal", 10, 280), *_phrase("$303.66", 800, 280),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [
+        ("Relaxed Linen Shirt", "3", "64.74"),
+        ("Merino Crew Jumper", "1", "109.44"),
+    ]
+
+
+def test_totals_labelled_nett_items_total_or_in_a_sentence():
+    invoice = Page.from_words([
+        *_phrase("Nett Total", 10, 10), *_phrase("$303.95", 500, 10),
+        *_phrase("GST", 10, 40), *_phrase("$1.58", 500, 40),
+    ])  # fmt: skip
+    found = ocr_table.totals(invoice)
+    assert (found["subtotal"], found["gst"]) == ("$303.95", "$1.58")
+    receipt = Page.from_words([
+        *_phrase("Items total", 10, 10), *_phrase("$100.25", 500, 10),
+        *_phrase("This total includes GST", 10, 40), *_phrase("$10.03", 500, 40),
+    ])  # fmt: skip
+    found = ocr_table.totals(receipt)
+    assert (found["subtotal"], found["gst"]) == ("$100.25", "$10.03")
+
+
+def test_a_wrapped_description_tail_with_a_number_in_it_is_no_row_of_its_own():
+    page = Page.from_words([
+        *_phrase("PT521", 10, 10), *_phrase("Adhesive restoration", 100, 10),
+        *_phrase("1", 500, 10), *_phrase("$206.00", 800, 10),
+        *_phrase("1 surface", 100, 35),
+        *_phrase("PT012", 10, 70), *_phrase("Oral examination", 100, 70),
+        *_phrase("1", 500, 70), *_phrase("$51.00", 800, 70),
+        *_phrase("Total", 500, 110), *_phrase("$257.00", 800, 110),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert table.rows == [
+        ("Adhesive restoration 1 surface", "1", "206.00"),
+        ("Oral examination", "1", "51.00"),
+    ]

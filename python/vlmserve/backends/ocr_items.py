@@ -43,14 +43,17 @@ __all__ = ["HEADER_WORDS", "Table", "items"]
 HEADER_WORDS = {
     "description": "desc", "item": "desc", "items": "desc", "details": "desc",
     "product": "desc", "service": "desc", "services": "desc", "particulars": "desc",
-    "activity": "desc", "goods": "desc", "code": "code", "sku": "code", "#": "code",
+    "activity": "desc", "goods": "desc", "procedure": "desc", "treatment": "desc",
+    "work": "desc", "task": "desc", "material": "desc", "materials": "desc",
+    "article": "desc", "code": "code", "sku": "code", "#": "code", "stock": "code",
+    "part": "code", "uom": "code",
     "qty": "qty", "quantity": "qty", "units": "qty", "hours": "qty", "hrs": "qty",
-    "count": "qty",
+    "count": "qty", "ordered": "qty", "supplied": "qty", "shipped": "qty",
     "price": "price", "rate": "price", "each": "price", "unit": "price", "cost": "price",
     "fee": "price", "ex": "price",
     "amount": "amount", "total": "amount", "value": "amount", "ext": "amount",
-    "extended": "amount", "subtotal": "amount", "line": "amount", "gst": "gst", "tax": "gst",
-    "aud": "amount", "inc": "amount",
+    "extended": "amount", "extension": "amount", "subtotal": "amount", "line": "amount",
+    "gst": "gst", "tax": "gst", "aud": "amount", "inc": "amount",
     # A statement's transaction table: found so that it is not taken for anything else.
     "date": "date", "debit": "debit", "credit": "credit", "balance": "balance",
     "withdrawals": "debit", "deposits": "credit",
@@ -78,6 +81,8 @@ def items(page: Page, is_stop: Callable[[str], bool], is_other: Callable[[str], 
     (debit / credit / balance columns) spans its lines but has no items."""
     sections: list[Table] = []
     for header in (ln for ln in page.lines if _header_kinds(ln)):
+        if sections and header.index < sections[-1].lines.stop:
+            continue  # the second line of a header taken with its first
         kinds = _header_kinds(header)
         lines = _run_down(page, header.index + 1, is_stop)
         span = range(header.index, header.index + 1 + len(lines))
@@ -103,39 +108,85 @@ def _table(
     rows = _rows(lines, run_in=bool(kinds))
     if not rows:
         return Table()
-    shows_amount = _shows_line_amounts(rows, kinds, page, is_stop)
+    if "gst" in kinds:
+        rows = [_without_gst(row) for row in rows]
+    printed = _printed_totals(page, is_stop)
+    shows_amount = _shows_line_amounts(rows, kinds, printed)
     k = _sum_row(rows, shows_amount)
     if k is not None:  # the table ends at its sum; what follows is not the table's
         rows, span = rows[:k], range(span.start, rows[k].line + 1)
+    rows = _summed_rows(rows, shows_amount, printed)
     return Table([item(row, shows_amount) for row in rows], span)
 
 
+def _without_gst(row: Row) -> Row:
+    """The row less its GST column's figure: a tenth of its amount (an eleventh of a
+    GST-inclusive one), which would otherwise read as a price for ten units (unless the
+    row prints that quantity)."""
+    amount = max(row.moneys, default=Decimal(0))
+    if quantity(row) in (10, 11):
+        return row
+    gst = {cents(amount / 10), cents(amount / 11)}
+    kept = [m for m in row.moneys if m not in gst or m == amount]
+    return Row(row.desc, row.numbers, kept, row.leading_qty, row.line) if amount else row
+
+
+def _summed_rows(rows: list[Row], shows_amount: bool, printed: set[Decimal]) -> list[Row]:
+    """The rows whose amounts make a printed total: when all of them do not but the last
+    few do, the rows before are something else priced above the items (an account's
+    "Last bill  $131.09 / Payment received  -$131.09")."""
+    amounts = [line_amount(row, shows_amount) for row in rows]
+    if sum(amounts) in printed:
+        return rows
+    start = next((i for i in range(1, len(rows) - 1) if sum(amounts[i:]) in printed), 0)
+    return rows[start:]
+
+
 def _sum_row(rows: list[Row], shows_amount: bool) -> int | None:
-    """The first row that sums the rows above it: a line with one amount, no quantity,
-    that equals the sum of the line amounts above it is a (section) subtotal, whatever
-    its label says. One row above it must differ from it by having a quantity."""
-    total = Decimal(0)
+    """The first row that sums or counts the rows above it: a line with one amount, no
+    quantity, that equals the sum of the line amounts above it is a (section) subtotal,
+    whatever its label says. One row above it must differ from it by having a quantity.
+    A line with no amount whose number is how many rows or units are above it ("8
+    line(s)", "Items 12") is the table's count."""
+    total, units = Decimal(0), Decimal(0)
     for k, row in enumerate(rows):
         is_sum = len(row.moneys) == 1 and not row.numbers and row.leading_qty is None
         if k and is_sum and abs(row.moneys[0] - total) <= CENT:
             if k > 1 or quantity(rows[0]) is not None or len(rows[0].moneys) > 1:
                 return k
+        if k > 1 and not row.moneys and quantity(row) in (k, units):
+            return k
         total += line_amount(row, shows_amount)
+        units += quantity(row) or 1
     return None
+
+
+def _word_kind(word: str) -> str | None:
+    """The column a header word names; a cell word may name two columns' worth ("Qty/Hrs",
+    "Rate/hr"): its first known part."""
+    return next((k for part in label_key(word).split() if (k := _part_kind(part, word))), None)
+
+
+def _part_kind(part: str, word: str) -> str | None:
+    """The column a part of a header word names, also when cut short with a point to a
+    stem of four letters or more ("Quan." for quantity, "Descr." for description)."""
+    if part in HEADER_WORDS or not word.endswith(".") or len(part) < 4:
+        return HEADER_WORDS.get(part)
+    return next((kind for full, kind in HEADER_WORDS.items() if full.startswith(part)), None)
 
 
 def _header_kinds(line: Line) -> set[str]:
     """The column kinds of a header row (empty when ``line`` is not one): two kinds or
-    more, mostly header words, no amounts."""
-    # A cell word may name two columns' worth ("Qty/Hrs", "Rate/hr"): its first known part.
-    parts = [label_key(w.text).split() for w in line.words]
-    kinds = [next((HEADER_WORDS[p] for p in ps if p in HEADER_WORDS), None) for ps in parts if ps]
+    more besides GST (a "Total inc. GST" label names two), mostly header words, no amounts."""
+    kinds = [_word_kind(w.text) for w in line.words if label_key(w.text)]
     named = {k for k in kinds if k}
-    if len(named) < 2 or not named & _TABLE_KINDS or any(MONEY.match(w.text) for w in line.words):
+    if len(named - {"gst"}) < 2 or not named & _TABLE_KINDS:
+        return set()
+    if any(MONEY.match(w.text) for w in line.words):
         return set()
     # Mostly header words or, as a cell may say more ("Description of work", "Seats"),
     # three cells or more, mostly holding one, a description's among them.
-    cells = [any(label_key(w.text) in HEADER_WORDS for w in s.words) for s in line.segments]
+    cells = [any(_word_kind(w.text) for w in s.words) for s in line.segments]
     by_cell = len(cells) >= 3 and sum(cells) >= 0.6 * len(cells) and "desc" in named
     return named if by_cell or sum(k is not None for k in kinds) >= 0.6 * len(kinds) else set()
 
@@ -146,7 +197,10 @@ def _run_down(page: Page, first: int, is_stop: Callable[[str], bool]) -> list[Li
     for line in page.lines[first:]:
         if out and line.y0 - out[-1].y1 > 3 * line.height:
             break
-        if is_stop(line.segments[0].text) or _header_kinds(line):
+        # A line of words alone right under the header is the header's second line
+        # ("charged (AUD)" under "Fee GST"), not the totals: a totals line has its amount.
+        wraps_header = not out and not re.search(r"\d", line.text)
+        if not wraps_header and (is_stop(line.segments[0].text) or _header_kinds(line)):
             break
         out.append(line)
     return out
@@ -170,8 +224,9 @@ def _run_up(
         while start > 0:
             above, below = page.lines[start - 1], page.lines[start]
             # Whitespace often sets the totals apart from the items: only a gap between
-            # two item lines ends the run.
-            gap = start < end and below.y0 - above.y1 > 3 * below.height
+            # two item lines ends the run, and not one over a priced line (an order
+            # may print each item as a block of its own).
+            gap = start < end and below.y0 - above.y1 > 3 * below.height and not _moneys(above)
             if is_other(above.text) or gap:
                 break
             start -= 1
@@ -189,17 +244,21 @@ def _rows(lines: list[Line], run_in: bool) -> list[Row]:
     priced: Line | None = None  # the line of the last row
     for line in lines:
         row = parse(line, run_in)
+        if row and not row.moneys and priced and _wraps_priced(line, priced, rows[-1], lines):
+            row = None  # "1 surface" under "Adhesive restoration -": no row of its own
         if row is None:
             text = description(line.segments)
-            if _ATTRIBUTE.match(line.text):
+            if _ATTRIBUTE.match(text):
                 continue  # "Colour: Sage" under an item: what it is, not its name
             if priced and rows[-1].desc and _wraps(line, priced, lines):
                 rows[-1].desc = f"{rows[-1].desc} {text}".strip()
             elif text:
                 pending.append(text)
             continue
-        if pending and (row.leading_qty is not None or not _wordy(row.desc)):
-            row.desc = " ".join(pending[-2:])  # the row is the "2 x 4.50" line under them
+        if pending and not _wordy(row.desc):
+            # The row is the "2 x 4.50" line under them; a row with words of its own keeps
+            # them ("1 Garlic Bread  10.43" under "Served by  Daniel").
+            row.desc = " ".join(pending[-2:])
         elif not row.desc and rows and _takes_detail(rows[-1], row):
             continue
         pending = []
@@ -213,6 +272,18 @@ def _wraps(line: Line, priced: Line, lines: list[Line]) -> bool:
     text column, left of the row's amounts (a line across the page is a rule or a note),
     and the line under it is not a numbers-only line it describes."""
     return line.segments[-1].x1 < priced.segments[-1].x0 and not _numbers_only_after(lines, line)
+
+
+def _wraps_priced(line: Line, priced: Line, above: Row, lines: list[Line]) -> bool:
+    """Whether a line of one phrase with a number in it ("1 surface") is the wrapped tail
+    of the priced row above rather than a row whose amounts did not read: it starts where
+    the row's description starts (a row or a count line starts at the row's edge)."""
+    first = above.desc.split()[0]
+    start = next((w.x0 for w in priced.words if w.text.startswith(first)), priced.words[0].x0)
+    aligned = abs(line.segments[0].x0 - start) <= 2 * line.height
+    return (
+        len(line.segments) == 1 and bool(above.moneys) and aligned and _wraps(line, priced, lines)
+    )
 
 
 def _takes_detail(row: Row, detail: Row) -> bool:
@@ -246,18 +317,20 @@ def _moneys(line: Line) -> list[Decimal]:
     return row.moneys if row else []
 
 
-def _shows_line_amounts(
-    rows: list[Row], kinds: set[str], page: Page, is_stop: Callable[[str], bool]
-) -> bool:
+def _printed_totals(page: Page, is_stop: Callable[[str], bool]) -> set[Decimal]:
+    """The amounts of the page's totals lines, and their differences: a receipt may print
+    only the total and the GST in it."""
+    totals = {v for ln in page.lines if is_stop(ln.text) for v in _moneys(ln)}
+    return totals | {a - b for a in totals for b in totals if a > b}
+
+
+def _shows_line_amounts(rows: list[Row], kinds: set[str], printed: set[Decimal]) -> bool:
     """Whether a row's lone amount is the line total (else a unit price): the header says
     so, else the sum of amounts or of quantity x price matches a total on the page."""
     if "amount" in kinds and "price" not in kinds:
         return True
     if "price" in kinds and "amount" not in kinds:
         return False
-    totals = {v for ln in page.lines if is_stop(ln.text) for v in _moneys(ln)}
-    # A receipt may print only the total and the GST in it: their difference is the sum.
-    printed = totals | {a - b for a in totals for b in totals if a > b}
     priced = [r for r in rows if r.moneys]
     as_amounts = sum(r.moneys[-1] for r in priced)
     as_prices = sum(cents(r.moneys[-1] * (quantity(r) or 1)) for r in priced)

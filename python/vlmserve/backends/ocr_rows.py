@@ -36,6 +36,8 @@ _REFERENCE_LABEL = re.compile(r"(?:\b(?:no|nr|num|number|id|ref|reference)\b\W*|
 _MAX_QTY = 1000
 _NUMBER = re.compile(r"^\(?-?\$?(\d[\d,]*(?:\.\d+)?)\)?$")
 MONEY = re.compile(r"^\(?-?\$?\d{1,3}(?:,?\d{3})*\.\d{2}\)?$")
+# A discount or credit prints its sign: "-$22.70", "$-5.00", "(12.00)".
+_NEGATIVE = re.compile(r"^(?:-|\$-|\(\$?[\d,]+\.\d{2}\)$)")
 _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 # A quantity printed with its row's description: "2 x Flat White", "3 @", "x2".
 _LEADING_QTY = re.compile(
@@ -47,9 +49,12 @@ _LEADING_QTY = re.compile(
 _LEADING_CODE = re.compile(
     r"^(?:[A-Z][A-Z0-9]{0,3}[-/]?\d{2,}|\d{4,})\W*\s+(?:[=_—–|-]+\s*)?(?=[A-Za-z])"
 )
-# A quantity and price run into the description by OCR: "Sunscreen 200ml 1 @ 15.59".
-_TRAILING_PRICE = re.compile(
-    r"(?:\s*@|\s+(?:\d+(?:\.\d+)?\s*)?[x×@])\s*\$?\d[\d,]*\.\d{2}$", re.IGNORECASE
+# A quantity and price run into the description: "Sunscreen 200ml 1 @ 15.59", a usage
+# line's "968.8 kWh @ $0.3300", "92 days @ $1.3400", "28.41L @ $2.13/L".
+_TRAILING_DETAIL = re.compile(
+    r"(?:^|\s+|(?=@))(?:(?P<qty>\d[\d,]*(?:\.\d+)?)\s*(?:[a-z]{1,6}\.?\s*)?)?[x×@]\s*"
+    r"\$?(?P<price>\d[\d,]*\.\d{2,4})(?:\s*(?:/\s*[a-z]{1,6}|per [a-z]{1,6}|ea(?:ch)?))?$",
+    re.IGNORECASE,
 )
 _ONE_UNIT = re.compile(r"\b[Iil|](?=(?:kg|g|ml|L|m|pk)\b)")
 _MILLILITRES = re.compile(r"(?<=\d)m[I1|]\b")
@@ -97,12 +102,16 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
             moneys.append(_value(seg.words[-1].text) or Decimal(0))
             text_segments.append(Segment(seg.words[:-1]))
         else:
+            detail = _TRAILING_DETAIL.search(seg.text)
+            if detail:  # its numbers are the row's: quantity x price = the row's amount
+                numbers += [_value(detail["qty"])] if detail["qty"] else []
+                moneys.append(_value(detail["price"]))
             text_segments.append(seg)
     desc, leading = description(text_segments), None
     m = _LEADING_QTY.match(desc)
     if m:
         leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
-    desc = _measures_fixed(_TRAILING_PRICE.sub("", _LEADING_CODE.sub("", desc)))
+    desc = _measures_fixed(_TRAILING_DETAIL.sub("", _LEADING_CODE.sub("", desc)))
     # A row whose amounts did not read still has its description and quantity; a number
     # after a word that says "number" is a reference ("Ticket No.  187895"), not an item.
     has_qty = leading is not None or (numbers and not _REFERENCE_LABEL.search(desc))
@@ -155,9 +164,10 @@ def _value(word: str) -> Decimal | None:
     if not m:
         return None
     try:
-        return Decimal(m.group(1).replace(",", ""))
+        value = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:
         return None
+    return -value if _NEGATIVE.match(word) else value
 
 
 def solve(row: Row) -> tuple[Decimal, Decimal] | None:

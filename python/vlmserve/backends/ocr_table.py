@@ -51,7 +51,10 @@ _GST_OF = ("add", "plus", "of which", "incl", "inc", "includes", "including", "i
 
 TOTAL_LABELS = {
     "subtotal": [
-        "subtotal", "sub total", "net total", "net amount", "net value", "total before gst",
+        "subtotal", "sub total", "total before gst",
+        *(f"{n} {s}" for n in ("net", "nett") for s in ("total", "amount", "value")),
+        # The items' sum, printed before the GST is added.
+        "items total", "item total", "total of items", "items subtotal",
         *(f"{s} {e} {t}" for s in _SUMS for e in _EXCLUDING for t in ("gst", "tax")),
         *(f"{e} {t}" for e in _EXCLUDING if e not in ("less", "net of") for t in ("gst", "tax")),
     ],
@@ -59,6 +62,8 @@ TOTAL_LABELS = {
         "gst", "gst 10%", "gst 10", "tax", "gst amount", "total gst", "gst included",
         "includes gst", "incl gst", "gst incl", "vat", "plus gst", "add gst", "tax 10%",
         "total includes gst", "total tax", "gst @ 10%", "10% gst",
+        # A sentence: "This total includes GST", "The total includes GST of".
+        *(f"{d} total {w} gst" for d in ("this", "the", "your") for w in _GST_OF),
         *(f"{w} {t}" for w in _GST_OF for t in ("gst", "tax", "gst of")),
         *(f"{w} 10% {t}" for w in _GST_OF for t in ("gst", "tax")),  # the rate between
         *(f"{t} on {s}" for t in ("gst", "tax") for s in _SUMS),
