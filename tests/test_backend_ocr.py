@@ -1405,3 +1405,57 @@ def test_a_wrapped_description_tail_with_a_number_in_it_is_no_row_of_its_own():
         ("Adhesive restoration 1 surface", "1", "206.00"),
         ("Oral examination", "1", "51.00"),
     ]
+
+
+def _answers(page, fields):
+    text = ocr_rules.answer(page, fields)
+    return dict(line.split(": ", 1) for line in text.strip().splitlines())
+
+
+def test_a_bill_title_an_account_number_and_a_customer_payment_are_no_payer_labels():
+    # "Your bill" over the issuer's block, "Date of bill" and "Customer account no" head no
+    # payer, nor does a transaction's "customer payment": "Billed to:" does.
+    page = Page.from_words([
+        *_phrase("Your bill", 10, 10),
+        *_phrase("Invoice from", 10, 60), *_phrase("Date of bill", 500, 60),
+        *_phrase("10-Mar-2025", 900, 60),
+        *_phrase("Isla Jones", 10, 90), *_phrase("Customer account no", 500, 90),
+        *_phrase("94802844464", 900, 90),
+        *_phrase("288 Oxford Drive", 10, 120), *_phrase("Geelong VIC 3220", 10, 150),
+        *_phrase("Billed to:", 10, 220), *_phrase("Noah Wilson", 10, 250),
+        *_phrase("Suite 21, 311 Main Crescent", 10, 280), *_phrase("Glenelg SA 5045", 10, 310),
+        *_phrase("15/11/2024 Direct Credit - customer payment", 10, 400),
+    ])  # fmt: skip
+    assert _answers(page, ["PAYER_NAME", "PAYER_ADDRESS"]) == {
+        "PAYER_NAME": "Noah Wilson",
+        "PAYER_ADDRESS": "Suite 21, 311 Main Crescent, Glenelg SA 5045",
+    }
+
+
+def test_an_account_owned_by_or_its_owners_name_the_payer():
+    owned = Page.from_words([
+        *_phrase("Account product type", 10, 10), *_phrase("Account owned by", 500, 10),
+        *_phrase("Business Everyday", 10, 40), *_phrase("OConnor Renovations Pty Ltd", 500, 40),
+    ])  # fmt: skip
+    assert _answers(owned, ["PAYER_NAME"])["PAYER_NAME"] == "OConnor Renovations Pty Ltd"
+    owners = Page.from_words([
+        *_phrase("Type of account", 10, 10), *_phrase("Account owner(s)", 500, 10),
+        *_phrase("High Interest Savings", 10, 40), *_phrase("Chloe Papadopoulos", 500, 40),
+        *_phrase("BSB number:", 10, 80), *_phrase("Account no:", 500, 80),
+    ])  # fmt: skip
+    assert _answers(owners, ["PAYER_NAME"])["PAYER_NAME"] == "Chloe Papadopoulos"
+
+
+def test_a_labelled_payer_takes_the_address_under_its_name_read_with_an_ocr_slip():
+    page = Page.from_words([
+        *_phrase("Westpac", 10, 10), *_phrase("Office: 132 032", 900, 10),
+        *_phrase("lronbark Constructions", 10, 80),
+        *_phrase("249 Wattle Lane", 10, 110), *_phrase("Newcastle NSW 2300", 10, 140),
+        *_phrase("Account holder(s)", 10, 200), *_phrase("BSB No.", 500, 200),
+        *_phrase("Ironbark Constructions", 10, 230), *_phrase("730 332", 500, 230),
+    ])  # fmt: skip
+    assert _answers(page, ["PAYER_NAME", "PAYER_ADDRESS", "BUSINESS_ADDRESS"]) == {
+        "PAYER_NAME": "Ironbark Constructions",
+        "PAYER_ADDRESS": "249 Wattle Lane, Newcastle NSW 2300",
+        "BUSINESS_ADDRESS": "NOT_FOUND",
+    }

@@ -39,13 +39,17 @@ _LABEL_SIMILARITY = 0.8
 _PROSE_WORDS = 5
 
 
+_PLURAL_MARK = re.compile(r"(?<=[a-z])\(s\)")
+
+
 def label_key(text: str) -> str:
     """Lower case, punctuation dropped (``#`` kept), single spaces: how labels compare.
 
     >>> label_key("Invoice No.:"), label_key("Inv #"), label_key("BILL-TO")
     ('invoice no', 'inv #', 'bill to')
     """
-    return " ".join(re.sub(r"[^0-9a-z#&]+", " ", text.lower()).split())
+    # A plural mark is no word of its own: "Owner(s)" is "owner".
+    return " ".join(re.sub(r"[^0-9a-z#&]+", " ", _PLURAL_MARK.sub("", text.lower())).split())
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ _OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "cod
 _QUALIFIED_NOUNS = {
     "copy", "copies", "signature", "signed", "service", "services", "care", "support",
     "declaration", "acknowledgement", "feedback", "satisfaction", "portal", "login",
+    "payment", "payments", "deposit", "refund",
 }  # fmt: skip
 # A column header offering two roles ("Payee / payer", "To or from"), not a label.
 _ALTERNATIVES = re.compile(r"^[\w-]+\s*(?:/|\bor\b)\s*[\w-]+$", re.IGNORECASE)
@@ -107,7 +108,9 @@ def _labelled_payer(doc: Document) -> list[Segment]:
             continue
         # "Member number", "Customer No." label an identifier, not the party; "Name of
         # Bank" names a bank, "Name of party" the party.
-        if rest and _first_key(rest.text) in _OTHER_FIELD_NOUNS | _QUALIFIED_NOUNS:
+        if rest and set(label_key(rest.text).split()[:2]) & _OTHER_FIELD_NOUNS:
+            continue  # "Customer account no"
+        if rest and _first_key(rest.text) in _QUALIFIED_NOUNS:
             continue
         if rest and _first_key(rest.text) == "of" and not names_role(rest.text):
             continue
@@ -154,13 +157,12 @@ def _with_address(doc: Document, block: list[Segment]) -> list[Segment]:
     address (a window envelope)."""
     if any(address_like(s.text) for s in block):
         return block
-    key = label_key(block[0].text)
-    for line in doc.page.lines:
-        for seg in line.segments:
-            if seg is not block[0] and label_key(seg.text) == key:
-                details = _stacked_details(doc, line, seg)
-                if any(address_like(s.text) for s in details):
-                    return [seg, *details]
+    # The name as printed again, one OCR slip apart or not ("lronbark Constructions").
+    for _, line, seg, n in doc.page.find_labels([block[0].text]):
+        if seg is not block[0] and n == len(seg.words):
+            details = _stacked_details(doc, line, seg)
+            if any(address_like(s.text) for s in details):
+                return [block[0], *details]
     return block
 
 

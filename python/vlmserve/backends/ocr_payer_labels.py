@@ -31,7 +31,7 @@ NAME_NOUNS = {"name", "names", "party", "parties"}
 # heading the role word sits.
 _ROLE_NOUNS = {
     "customer", "customers", "client", "clients", "recipient", "buyer", "purchaser",
-    "payer", "addressee", "debtor", "billing", "billed", "bill",
+    "payer", "addressee", "debtor", "billing",
     # Whoever a service is billed to is named for the service: a practice's patient, a
     # school's student, a landlord's tenant, a hotel's guest, an insurer's policyholder.
     "patient", "patients", "student", "tenant", "guest", "policyholder", "insured",
@@ -44,6 +44,9 @@ _HOLDER_PHRASE_WORDS = 3
 _ROLE_VERBS = {"bill", "billed", "invoiced", "sold", "charged", "charge", "issued"}
 _HEADING_TAIL = HEADING_NOUNS | NAME_NOUNS | {"address", "addr", "contact", "to", "account"}
 _ROLE_HEADING_WORDS = 4
+# Words that make a heading another field's label, wherever the role word sits in it
+# ("Account no. (customer)", "Customer ref", "Date of bill").
+_OTHER_FIELD_WORDS = {"no", "number", "num", "id", "#", "ref", "reference", "date", "period"}
 # The labels of a party's cells in a form's rows: its address's parts and its contacts.
 _ROW_LABELS = {
     "address", "addr", "postal address", "street address", "home address", "street",
@@ -115,6 +118,8 @@ def role_heading(text: str) -> bool:
     recipient", "Billing address", "Bill-to party" (not "Customer copy", "Billing period")."""
     words = label_key(text).split()
     if not words or len(words) > _ROLE_HEADING_WORDS or any(c.isdigit() for c in text):
+        return False
+    if set(words) & _OTHER_FIELD_WORDS:
         return False
     if holder_phrase(text):
         return True

@@ -46,7 +46,8 @@ PAYER_LABELS = [
     "client", "client name", "sold to", "account holder", "account name", "charge to",
     "to", "attention", "attn", "payer", "prepared for", "issued to", "statement for",
     "held by", "member", "name", "full name", "member name", "client party", "recipient",
-    "owner", "owners", "owner s", "account owner", "buyer",
+    "owner", "owners", "owner s", "account owner", "buyer", "owned by", "account owned by",
+    "account held by",
 ]  # fmt: skip
 SUPPLIER_LABELS = ["from", "supplier", "seller", "vendor", "issued by", "business name"]
 NUMBER_LABELS = [
