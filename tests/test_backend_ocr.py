@@ -1459,3 +1459,32 @@ def test_a_labelled_payer_takes_the_address_under_its_name_read_with_an_ocr_slip
         "PAYER_ADDRESS": "249 Wattle Lane, Newcastle NSW 2300",
         "BUSINESS_ADDRESS": "NOT_FOUND",
     }
+
+
+def test_a_running_balance_under_dates_of_their_own_and_none_on_an_invoice():
+    statement = Page.from_words([
+        *_phrase("Your Account Statement", 10, 10),
+        *_phrase("Merchant / details", 10, 60), *_phrase("Total in", 500, 60),
+        *_phrase("Total out", 700, 60), *_phrase("Balance", 900, 60),
+        *_phrase("24-Jul-2024", 10, 100),
+        *_phrase("Direct Debit OPTUS", 10, 130), *_phrase("48.07", 700, 130),
+        *_phrase("4,882.65", 900, 130),
+        *_phrase("Pay ACME PAYROLL", 10, 160), *_phrase("3,451.93", 500, 160),
+        *_phrase("8,334.58", 900, 160),
+        *_phrase("28-Jul-2024", 10, 200),
+        *_phrase("Osko Transfer to Savings", 10, 230), *_phrase("268.62", 700, 230),
+        *_phrase("8,065.96", 900, 230),
+    ])  # fmt: skip
+    assert _answers(statement, ["CLOSING_BALANCE"]) == {"CLOSING_BALANCE": "8,065.96"}
+    # A vet's invoice dates each treatment: its rows' amounts are no balance.
+    invoice = Page.from_words([
+        *_phrase("Tax Invoice", 10, 10),
+        *_phrase("Procedure", 10, 60), *_phrase("Date", 400, 60), *_phrase("Fee", 700, 60),
+        *_phrase("Amount", 900, 60),
+        *_phrase("Heartworm injection", 10, 100), *_phrase("28-May-2024", 400, 100),
+        *_phrase("124.00", 700, 100), *_phrase("124.00", 900, 100),
+        *_phrase("C5 vaccination", 10, 130), *_phrase("28-May-2024", 400, 130),
+        *_phrase("96.00", 700, 130), *_phrase("96.00", 900, 130),
+        *_phrase("Total Amount (AUD)", 600, 180), *_phrase("$220.00", 900, 180),
+    ])  # fmt: skip
+    assert _answers(invoice, ["CLOSING_BALANCE"]) == {"CLOSING_BALANCE": "NOT_FOUND"}

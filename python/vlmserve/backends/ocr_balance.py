@@ -43,11 +43,14 @@ def closes(label: str) -> bool:
 
 
 def closing_balance(doc: Document) -> str | None:
-    """A closing-balance label's amount (the last one: a summary closes the page)."""
+    """A closing-balance label's amount (the last one: a summary closes the page), else
+    a statement's running balance (an invoice's dated item rows have no balance)."""
     if "closing" in doc.totals:
         return doc.totals["closing"]
     found = [m.text for m in labelled(doc.page, MONEY) if closes(m.label)]
-    return found[-1] if found else running_balance(doc.page)
+    if found:
+        return found[-1]
+    return running_balance(doc.page) if doc.kind == "BANK_STATEMENT" else None
 
 
 def running_balance(page: Page) -> str | None:
@@ -62,16 +65,20 @@ def running_balance(page: Page) -> str | None:
     '115.00'
     """
     rows = []
+    day = None  # a date on a line of its own heads the day's rows under it
     for line in page.lines:
         # The row's own date is its last: a side panel's may share its line, on its left.
         when = DATE.findall(line.text)
         amounts = MONEY.findall(line.text)
         iso = normalize("date", when[-1]) if when else None
+        if when and not amounts and DATE.sub("", line.text).strip(" ,-") == "":
+            day = iso
+        iso = iso if when else day
         if isinstance(iso, str) and len(amounts) >= 2:
             rows.append((iso, amounts[-1].strip()))
     if len(rows) < 2:
         return None
     forward = rows[0][0] <= rows[-1][0]
     latest = max(iso for iso, _ in rows)
-    day = [balance for iso, balance in rows if iso == latest]
-    return day[-1] if forward else day[0]
+    last = [balance for iso, balance in rows if iso == latest]
+    return last[-1] if forward else last[0]
