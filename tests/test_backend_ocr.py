@@ -1488,3 +1488,39 @@ def test_a_running_balance_under_dates_of_their_own_and_none_on_an_invoice():
         *_phrase("Total Amount (AUD)", 600, 180), *_phrase("$220.00", 900, 180),
     ])  # fmt: skip
     assert _answers(invoice, ["CLOSING_BALANCE"]) == {"CLOSING_BALANCE": "NOT_FOUND"}
+
+
+def test_the_documents_own_number_before_an_order_a_table_or_an_amount():
+    docket = Page.from_words([
+        *_phrase("TAX INVOICE - RECEIPT", 100, 10),
+        *_phrase("Table No. 35", 10, 60),
+        *_phrase("Order 132", 10, 90),
+        *_phrase("Tax Inv. No.", 10, 120), *_phrase("564790", 500, 120),
+    ])  # fmt: skip
+    assert _answers(docket, ["INVOICE_NUMBER"]) == {"INVOICE_NUMBER": "564790"}
+    # A title over a line of items labels none of them; an amount is no number.
+    title = Page.from_words([
+        *_phrase("CUSTOMER TAX INVOICE", 100, 10),
+        *_phrase("1 Sticky Date Pudding", 10, 60), *_phrase("12.30", 500, 60),
+        *_phrase("Invoice total", 10, 120), *_phrase("$353.74", 500, 120),
+    ])  # fmt: skip
+    assert _answers(title, ["INVOICE_NUMBER"]) == {"INVOICE_NUMBER": "NOT_FOUND"}
+
+
+def test_a_payer_cell_run_into_the_next_columns_label():
+    page = Page.from_words([
+        *_phrase("Harbour Plumbing Pty. Ltd.", 10, 10), *_phrase("Tax Invoice", 700, 10),
+        *_phrase("335 Railway Rd, Darwin NT 0800", 10, 40),
+        *_phrase("ABN 77 309 124 607", 10, 70),
+        *_phrase("Coastal Property Group", 10, 140), *_phrase("350 Collins Drive", 10, 170),
+        *_phrase("Wollongong NSW 2500", 10, 200),
+        *_phrase("REMITTANCE ADVICE", 10, 300),
+        *_phrase("Client party", 10, 340),
+        *_phrase("Coastal Property Group = Payment terms: Bank Transfer", 300, 340),
+        *_phrase("Document #", 10, 380), *_phrase("TI-64983", 300, 380),
+    ])  # fmt: skip
+    assert _answers(page, ["PAYER_NAME", "PAYER_ADDRESS", "INVOICE_NUMBER"]) == {
+        "PAYER_NAME": "Coastal Property Group",
+        "PAYER_ADDRESS": "350 Collins Drive, Wollongong NSW 2500",
+        "INVOICE_NUMBER": "TI-64983",
+    }

@@ -42,6 +42,7 @@ from vlmserve.backends.ocr_text import (
     TITLE_PHRASE,
     abns,
     address_like,
+    clip,
     contact_like,
     ends_block,
     plain,
@@ -158,7 +159,7 @@ def _with_address(doc: Document, block: list[Segment]) -> list[Segment]:
     if any(address_like(s.text) for s in block):
         return block
     # The name as printed again, one OCR slip apart or not ("lronbark Constructions").
-    for _, line, seg, n in doc.page.find_labels([block[0].text]):
+    for _, line, seg, n in doc.page.find_labels([clip(block[0].text)]):
         if seg is not block[0] and n == len(seg.words):
             details = _stacked_details(doc, line, seg)
             if any(address_like(s.text) for s in details):

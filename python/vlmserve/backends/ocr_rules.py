@@ -189,6 +189,8 @@ def _labelled(
     return rule
 
 
+# An amount is no document's number ("Invoice total  $353.74").
+MONEY_VALUE = re.compile(r"^\$?\d[\d,]*\.\d{2}$")
 ID = re.compile(r"(?<![\w/])(?=[A-Z0-9/#-]*\d)[A-Z0-9][A-Z0-9/#-]*[A-Z0-9]\b|\b\d\b", re.IGNORECASE)
 
 
@@ -197,13 +199,23 @@ def _invoice_number(doc: Document) -> str | None:
     ("Document #: A92846 = ...", a "Document #" header cell). A statement has none."""
     if doc.kind == "BANK_STATEMENT":
         return None
-    for m in doc.values(NUMBER_LABELS, accept=_id_shaped):
-        return first(ID, clip(m.value.text))
+    for m in sorted(doc.values(NUMBER_LABELS, accept=_id_shaped), key=_by_noun):
+        # A noun alone is a title ("TAX INVOICE - RECEIPT") unless its number is run into
+        # it or right of it: what is under a title is another field.
+        if set(m.label.split()) & _NUMBER_WORDS or m.value.y0 < m.line.y1:
+            return first(ID, clip(m.value.text))
     for v in labelled(doc.page, ID):
         words = set(v.label.split())
         if words & _DOCUMENT_NOUNS and words & _NUMBER_WORDS and not DATE.search(v.text):
             return v.text
     return None
+
+
+def _by_noun(m: Match) -> int:
+    """Labels equally specific, the document's own number first ("Tax Inv. No."), then
+    an order's or a docket's it fills ("Order #"), then a bare "No." (a column's)."""
+    words = set(m.label.split())
+    return 2 if words <= _NUMBER_WORDS else int(bool(words & _SECONDARY_NOUNS))
 
 
 def _id_shaped(text: str) -> bool:
@@ -214,7 +226,8 @@ def _id_shaped(text: str) -> bool:
     value = clip(text)
     grouped_phone = any(" " in m.group(0).strip() for m in PHONE.finditer(value))
     return bool(ID.search(value)) and not (
-        DATE.search(value)
+        MONEY_VALUE.match(value)
+        or DATE.search(value)
         or abns(value)
         or EMAIL.search(value)
         or WEB.search(value)
@@ -228,7 +241,8 @@ _DOCUMENT_NOUNS = {
     "invoice", "inv", "document", "doc", "receipt", "bill", "docket", "tax", "ticket",
     "transaction", "trans", "txn", "sale", "folio", "voucher",
 }  # fmt: skip
-_NUMBER_WORDS = {"no", "number", "num", "#", "id", "ref", "reference"}
+_NUMBER_WORDS = {"no", "number", "num", "nbr", "#", "id", "ref", "reference"}
+_SECONDARY_NOUNS = {"order", "docket"}
 
 
 def _items(part: int) -> Callable[[Document], list[str] | None]:

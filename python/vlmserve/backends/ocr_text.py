@@ -50,14 +50,20 @@ PAYER_LABELS = [
     "account held by",
 ]  # fmt: skip
 SUPPLIER_LABELS = ["from", "supplier", "seller", "vendor", "issued by", "business name"]
+# What a document's number is printed as: what it numbers ("Tax Inv.", "Receipt") and a
+# word that says "number", or the noun alone beside its value ("Invoice 10234").
+_NUMBERED = [
+    "invoice", "inv", "tax invoice", "tax inv", "receipt", "rcpt", "tax receipt", "document",
+    "doc", "docket", "transaction", "trans", "txn", "sale", "bill", "order", "sales order",
+    "confirmation", "booking", "folio",
+]  # fmt: skip
+_NUMBER_MARKS = ["number", "no", "#", "num", "nbr"]
 NUMBER_LABELS = [
-    "invoice number", "invoice no", "invoice #", "invoice num", "inv no", "inv #",
-    "invoice", "tax invoice no", "tax invoice number", "tax invoice #", "receipt number",
-    "receipt no", "receipt #", "receipt", "document number", "document no", "reference",
-    "reference no", "ref", "ref no", "transaction no", "transaction number", "bill number",
-    "bill no", "order number", "order no", "number", "no", "trans no", "trans #", "txn no",
-    "docket no", "docket #", "transaction #", "sale no", "sale #", "trans", "txn", "docket",
-    "transaction", "tax invoice", "order", "our reference", "our ref",
+    *(f"{noun} {mark}" for noun in _NUMBERED for mark in _NUMBER_MARKS),
+    # Alone, only nouns no value starts with ("INV-0191" is a number, not a label and one).
+    "invoice", "tax invoice", "receipt", "docket", "transaction", "trans", "txn", "order",
+    "reference", "reference no", "ref", "ref no", "number", "no", "our reference",
+    "our ref",
 ]  # fmt: skip
 DATE_LABELS = [
     "invoice date", "date of issue", "issue date", "issued", "date issued", "tax date",
@@ -129,18 +135,34 @@ ALL_LABELS = {
         ADDRESS_LABELS, METHOD_LABELS, BANK_LABELS, BSB_LABELS, ACCOUNT_LABELS,
         PERIOD_LABELS, SUPPLIER_LABELS, *TOTAL_LABELS.values(),
         ["phone", "tel", "telephone", "mobile", "fax", "web", "website", "www"],
+        ["terms", "payment terms", "trading terms"],
     )
     for lab in group
 }  # fmt: skip
 
 
 def clip(text: str) -> str:
-    """A value without a following ``Label:`` run into it by OCR ("Westpac BSB: 032")."""
+    """A value without a following ``Label:`` run into it by OCR, the label's words
+    before its colon included.
+
+    >>> clip("Westpac BSB: 032"), clip("Coastal Property = Payment terms: EFT")
+    ('Westpac', 'Coastal Property')
+    """
     words = text.split()
     for i, word in enumerate(words[1:], 1):
         if word.endswith(":") and len(word) > 1:
-            return " ".join(words[:i])
+            start = next((j for j in range(max(1, i - 2), i) if _starts_label(words[j : i + 1])), i)
+            return " ".join(words[:start]).strip(_SEPARATORS)
     return text.strip(" :;,")
+
+
+# What sets a value apart from the next column's label when OCR runs them together.
+_SEPARATORS = " :;,=|_-–—"
+
+
+def _starts_label(words: list[str]) -> bool:
+    """The words are a known label ("Payment terms:")."""
+    return label_key(" ".join(words)) in ALL_LABELS
 
 
 def first(pattern: re.Pattern[str], text: str) -> str | None:
