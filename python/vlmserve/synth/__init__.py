@@ -56,6 +56,13 @@ telco retailer's bill with a BPAY payment slip, a sole trader's word-processor i
 online shop's order confirmation e-mail and a savings or business account's transaction
 history printed from online banking.
 
+The ``cobalt`` split (:data:`COBALT`, ``labels.COBALT`` wording only) is an eighth, also
+built without sight of any extraction rule, each layout with content of its own: a motor
+vehicle workshop's tax invoice (vehicle details, parts and labour tables), a hotel's, motel's
+or serviced apartments' guest folio (a room line a night, extras, the card payment), a
+pharmacy's or newsagency's docket (barcodes, GST-free items marked, savings) and a credit
+card statement (account summary, transaction and posting dates, a payment slip).
+
 >>> import tempfile
 >>> from pathlib import Path
 >>> out = Path(tempfile.mkdtemp())
@@ -88,6 +95,9 @@ from vlmserve.synth import (
     blind_invoices,
     blind_receipts,
     blind_statements,
+    cobalt_invoices,
+    cobalt_receipts,
+    cobalt_statements,
     exam_invoices,
     exam_receipts,
     exam_statements,
@@ -121,13 +131,14 @@ __all__ = [
     "SPLITS",
     "VAULT",
     "ATLAS",
+    "COBALT",
     "generate",
     "render",
     "select_layouts",
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas")
+SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas", "cobalt")
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,11 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_freelance", "invoice", atlas_invoices.freelance, "atlas", "freelance"),
         Layout("receipt_order", "receipt", atlas_receipts.order, "atlas", "order"),
         Layout("statement_portal", "statement", atlas_statements.portal, "atlas", "portal"),
+        # cobalt: an eighth family, built without sight of any extraction rule
+        Layout("invoice_workshop", "invoice", cobalt_invoices.workshop, "cobalt", "workshop"),
+        Layout("invoice_folio", "invoice", cobalt_invoices.folio, "cobalt", "lodging"),
+        Layout("receipt_chemist", "receipt", cobalt_receipts.chemist, "cobalt", "chemist"),
+        Layout("statement_card", "statement", cobalt_statements.card, "cobalt", "card"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
@@ -190,6 +206,7 @@ BLIND: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "
 SEALED: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "sealed")
 VAULT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "vault")
 ATLAS: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "atlas")
+COBALT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "cobalt")
 
 
 def select_layouts(

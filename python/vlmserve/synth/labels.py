@@ -540,7 +540,6 @@ COBALT: dict[str, list[str]] = {
     "labour_description": ["Work Done", "Labour Description", "Work Carried Out"],
     "hours": ["Labour Hrs", "Hrs.", "Time (hrs)"],
     "hourly_rate": ["$/Hr", "Hourly Rate", "Labour Rate"],
-    "sundries": ["Sundries", "Shop Sundries", "Sundry Charges"],
     "technician": ["Technician", "Mechanic", "Serviced by"],
     "next_service": ["Next service due", "Next service", "Service due next"],
     # hotel folio
