@@ -23,8 +23,9 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--kinds", help="Comma-separated kinds: invoice, receipt, statement.")
 @click.option(
     "--split",
-    type=click.Choice(["tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas",
-                       "cobalt"]),
+    type=click.Choice(
+        ["tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas", "cobalt"]
+    ),
     help="Which layouts: tuned (the default), held-out, final (a second held-out family), "
     "exam (a third, measured once at the end), blind (a fourth, also measured once), "
     "sealed (a fifth, built without sight of the extraction rules), vault (a sixth, "

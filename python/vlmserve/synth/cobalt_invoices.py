@@ -64,7 +64,9 @@ def _vehicle(rng: random.Random) -> list[tuple[str, str]]:
     model = rng.choice(pools.COBALT_VEHICLES[make])
     letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
     digits = f"{rng.randrange(1000):03d}"
-    rego = rng.choice([f"{letters}{digits}", f"{digits}{letters}", f"{digits[:1]}{letters}{digits[1:]}"])
+    rego = rng.choice(
+        [f"{letters}{digits}", f"{digits}{letters}", f"{digits[:1]}{letters}{digits[1:]}"]
+    )
     year = rng.randrange(2008, 2024)
     out = [("rego", rego), ("make_model", f"{year} {make} {model}")]
     if rng.random() < 0.5:

@@ -66,7 +66,9 @@ def chemist(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     reg = f"{labels('register')} {rng.randrange(1, 6)}"
     roll.pair(reg, labelled(labels("receipt_number"), doc.number))
     if rng.random() < 0.6:
-        roll.line(labelled(labels("operator"), rng.choice(["Sarah", "Mei", "Josh", "Priya", "Tom"])))
+        roll.line(
+            labelled(labels("operator"), rng.choice(["Sarah", "Mei", "Josh", "Priya", "Tom"]))
+        )
     roll.rule()
     x_suffix = rng.random() < 0.5
     saved = Decimal(0)
@@ -110,7 +112,9 @@ def chemist(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
         roll.pair("Cash", money(given, True))
         roll.pair(labels("change"), money(given - doc.total, True))
     else:
-        roll.line(f"{method.upper()} ****{rng.randrange(10000):04d}  {rng.choice(['TAP', 'CHIP', 'PIN'])}")
+        roll.line(
+            f"{method.upper()} ****{rng.randrange(10000):04d}  {rng.choice(['TAP', 'CHIP', 'PIN'])}"
+        )
         roll.pair(f"AUTH {rng.randrange(10**6):06d}", "APPROVED")
     roll.y += page.body
     if "Chemist" in s.name or "Pharmacy" in s.name:

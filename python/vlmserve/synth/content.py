@@ -593,7 +593,9 @@ def _workshop(rng: random.Random) -> Document:
         items.append(Item(rng.choice(pools.COBALT_SUNDRIES), Decimal(1), price))
     issued = _day(rng)
     paid = rng.random() < 0.45
-    method = rng.choice(["EFTPOS", "Credit Card", "Cash"] if paid else sorted(pools.BANK_PAYMENT_METHODS))
+    method = rng.choice(
+        ["EFTPOS", "Credit Card", "Cash"] if paid else sorted(pools.BANK_PAYMENT_METHODS)
+    )
     return Document(
         kind="invoice",
         style=Style.draw(rng),
