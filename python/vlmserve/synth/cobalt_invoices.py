@@ -233,10 +233,9 @@ def folio(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     arrival, departure = doc.billing
     # centred letterhead
     y = M
-    serif = rng.random() < 0.5
-    for line in page.joined(s.name.upper().split() if serif else s.name.split(), " ",
-                            right - M - 120):  # fmt: skip
-        y = page.text(mid, y, line, scale=1.7, bold=True, align="m", fill=accent)
+    scale = rng.choice([1.5, 1.7])
+    for line in page.joined(s.name.split(), " ", round((right - M - 120) / scale)):
+        y = page.text(mid, y, line, scale=scale, bold=True, align="m", fill=accent)
     y = page.text(mid, y, s.address, align="m", room=right - M)
     contacts = [labelled(labels("phone"), s.phone)]
     if s.website and rng.random() < 0.6:

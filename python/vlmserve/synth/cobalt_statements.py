@@ -80,8 +80,7 @@ def card(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     y = page.rule(y, M, right, width=3, fill=accent) + page.body
     # cardholder address left, card details right
     p = doc.payer
-    y_left = page.lines(M + 20, y + page.body, [p.name.upper(), p.street.upper(),
-                                                p.locality.upper()])  # fmt: skip
+    y_left = page.lines(M + 20, y + page.body, [p.name, p.street, p.locality])
     details = [(labels("card_number"), masked)]
     if rng.random() < 0.5:
         details.append((labels("card_holder"), p.name))
