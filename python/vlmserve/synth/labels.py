@@ -1,7 +1,7 @@
 """Label wording: a pool of synonyms per label, split into the wording tuned layouts use,
 wording only held-out layouts use, wording only the final held-out layouts add, and wording
-only the exam, the blind, the sealed, the vault or the atlas layouts use (so extraction rules meet
-unseen labels there too).
+only the exam, the blind, the sealed, the vault, the atlas or the cobalt layouts use (so
+extraction rules meet unseen labels there too).
 
 >>> import random
 >>> labels = Labels(random.Random(0), split="tuned")
@@ -637,7 +637,7 @@ class Labels:
     ``exam`` one EXAM wording (only) for four in five, a ``blind`` one BLIND wording (only)
     for four in five, a ``sealed`` one SEALED wording (only) for four in five, a ``vault``
     one VAULT wording (only) for four in five, an ``atlas`` one ATLAS wording (only) for
-    four in five.
+    four in five, a ``cobalt`` one COBALT wording (only) for four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
