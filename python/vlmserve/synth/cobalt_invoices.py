@@ -124,8 +124,12 @@ def workshop(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     for i, (heading, lines, paired) in enumerate(boxes):
         bx = M + i * (half + page.body)
         inner = page.heading_box(bx, bx + half, y, heading, fill=SHADE)
-        if paired:
+        need = paired and max(page.measure(k, bold=True) for k, _ in lines) + page.body
+        if paired and need + max(page.measure(v) for _, v in lines) <= half - 2 * pad:
             bottom = page.pairs(bx + pad, inner, lines, style="side", x1=bx + half - pad)
+        elif paired:
+            texts = [labelled(k, v) for k, v in lines]
+            bottom = page.lines(bx + pad, inner, texts, room=half - 2 * pad)
         else:
             bottom = page.lines(bx + pad, inner, lines, room=half - 2 * pad)
         bottoms.append(bottom + pad)
