@@ -28,7 +28,9 @@ What each kind carries:
   ``BANK_NAME`` are both the bank, with its enquiries phone and website; the account
   holder is ``PAYER_NAME``/``PAYER_ADDRESS``; BSB, account number, statement period
   (``STATEMENT_DATE_RANGE``) and closing balance. The transaction table is not line items:
-  every ``LINE_ITEM_*`` field, the amounts, dates, ABN and payment method are ``NOT_FOUND``.
+  every ``LINE_ITEM_*`` field, the amounts, dates, ABN and payment method are ``NOT_FOUND``
+  (a credit card statement's payment due date is its ``DUE_DATE``; the card has no BSB and
+  its number is printed masked, so ``BANK_ACCOUNT_NUMBER`` is ``NOT_FOUND``).
 
 Layouts (:data:`LAYOUTS`) differ in arrangement, label wording, fonts and sizes. Each
 belongs to a split (:data:`SPLITS`): ``tuned`` layouts are drawn by default; ``held-out``

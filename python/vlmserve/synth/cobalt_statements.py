@@ -121,9 +121,16 @@ def card(doc: Document, labels: Labels, rng: random.Random) -> Image.Image:
     table = []
     if rng.random() < 0.5:
         table.append(["", "", labels("opening"), money(doc.opening, False)])
+    lines, posted = [], doc.period[0]
     for t in doc.transactions:
-        posted = min(t.day + datetime.timedelta(days=rng.choice([0, 1, 1, 2, 3])), doc.period[1])
-        dates = [style.date(t.day, short=True), style.date(posted, short=True)]
+        lag = rng.choice([0, 1, 1, 2, 3])
+        if t.description != "INTERNATIONAL TRANSACTION FEE":  # a fee posts with its purchase
+            posted = min(t.day + datetime.timedelta(days=lag), doc.period[1])
+        lines.append((t, posted))
+    if not txn_first:  # listed in the order of the date printed first
+        lines.sort(key=lambda line: line[1])
+    for t, day in lines:
+        dates = [style.date(t.day, short=True), style.date(day, short=True)]
         if not txn_first:
             dates.reverse()
         value = money(abs(t.amount), False)
