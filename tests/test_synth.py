@@ -23,7 +23,7 @@ KINDS = {f["name"]: f["kind"] for f in SCHEMA.fields}
 
 
 @pytest.fixture(
-    scope="module", params=["tuned", "final", "exam", "blind", "sealed", "vault", "atlas"]
+    scope="module", params=["tuned", "final", "exam", "blind", "sealed", "vault", "atlas", "cobalt"]
 )
 def sample(request, tmp_path_factory):
     """Six documents: every kind twice, from the tuned layouts, then from the final ones,
@@ -111,7 +111,7 @@ def test_money_adds_up(sample):
         if row["SUBTOTAL_AMOUNT"] != "NOT_FOUND":
             assert Decimal(row["SUBTOTAL_AMOUNT"]) == subtotal
         gst = Decimal(row["GST_AMOUNT"])
-        if sample[2] == "vault":  # a practice's GST-free services carry no GST
+        if sample[2] in ("vault", "cobalt"):  # GST-free services and medicines carry no GST
             assert gst <= cents(subtotal / 10)
         else:
             assert gst == cents(subtotal / 10)
@@ -154,7 +154,7 @@ def test_statement_balances_run_from_opening_to_closing():
 
 
 def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
-    tuned, held, final, exam, blind, sealed, vault, atlas = (
+    tuned, held, final, exam, blind, sealed, vault, atlas, cobalt = (
         synth.select_layouts(split=s) for s in synth.SPLITS
     )
     assert synth.select_layouts() == tuned
@@ -165,12 +165,13 @@ def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
     assert {lay.name for lay in sealed} == set(synth.SEALED)
     assert {lay.name for lay in vault} == set(synth.VAULT)
     assert {lay.name for lay in atlas} == set(synth.ATLAS)
-    splits = (tuned, held, final, exam, blind, sealed, vault, atlas)
+    assert {lay.name for lay in cobalt} == set(synth.COBALT)
+    splits = (tuned, held, final, exam, blind, sealed, vault, atlas, cobalt)
     names = [{lay.name for lay in split} for split in splits]
     assert set.union(*names) == set(synth.LAYOUTS)
     assert sum(map(len, names)) == len(synth.LAYOUTS)  # every layout in exactly one split
     for kind in synth.KINDS:
-        for split in (held, final, exam, blind, sealed, vault, atlas):
+        for split in (held, final, exam, blind, sealed, vault, atlas, cobalt):
             assert any(lay.kind == kind for lay in split)
     assert sum(lay.kind == "invoice" for lay in tuned) >= 3
     assert sum(lay.kind == "invoice" for lay in final) >= 2
@@ -179,7 +180,8 @@ def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
     assert sum(lay.kind == "invoice" for lay in sealed) >= 2
     assert sum(lay.kind == "invoice" for lay in vault) >= 2
     assert sum(lay.kind == "invoice" for lay in atlas) >= 2
-    for layouts in (tuned, final, exam, blind, sealed, vault, atlas):
+    assert sum(lay.kind == "invoice" for lay in cobalt) >= 2
+    for layouts in (tuned, final, exam, blind, sealed, vault, atlas, cobalt):
         # kinds take turns, so 3 x (most layouts of one kind) documents draw every layout
         drawn = {synth.render(index, 0, layouts).layout.name for index in range(9)}
         assert drawn == {lay.name for lay in layouts}
@@ -187,7 +189,7 @@ def test_held_out_final_exam_blind_sealed_and_vault_layouts_only_when_asked():
 
 def test_unseen_wording_never_reaches_tuned_layouts():
     pools = (labels.HELD_OUT, labels.FINAL, labels.EXAM, labels.BLIND, labels.SEALED, labels.VAULT)
-    pools += (labels.ATLAS,)
+    pools += (labels.ATLAS, labels.COBALT)
     for pool in pools:
         for key, wording in pool.items():
             assert not set(wording) & set(labels.TUNED.get(key, [])), key
@@ -225,6 +227,19 @@ def test_unseen_wording_never_reaches_tuned_layouts():
                 labels.VAULT,
             ),
         ),
+        (
+            "cobalt",
+            labels.COBALT,
+            (
+                labels.HELD_OUT,
+                labels.FINAL,
+                labels.EXAM,
+                labels.BLIND,
+                labels.SEALED,
+                labels.VAULT,
+                labels.ATLAS,
+            ),
+        ),
     ],
 )
 def test_exam_blind_sealed_and_vault_layouts_print_only_their_own_or_tuned_wording(
@@ -236,7 +251,7 @@ def test_exam_blind_sealed_and_vault_layouts_print_only_their_own_or_tuned_wordi
     seen = {w for other in earlier for ws in other.values() for w in ws}
     mine = {w for ws in pool.values() for w in ws}
     assert not mine & seen
-    if split in ("sealed", "vault", "atlas"):
+    if split in ("sealed", "vault", "atlas", "cobalt"):
         assert not {w.lower() for w in mine} & {w.lower() for w in seen}
     chosen = []
     for seed in range(40):
@@ -283,6 +298,9 @@ def test_every_layout_draws_its_kind(tmp_path):
         ("invoice_trade", 5),
         ("invoice_utility", 5),
         ("invoice_freelance", 5),
+        ("invoice_workshop", 5),
+        # seed 5's page prints its name plainly, but Tesseract reads "Wattle" as "Waitle"
+        ("invoice_folio", 6),
     ],
 )
 def test_a_clean_invoice_reads_back_its_truth(name, seed):
@@ -314,6 +332,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         (["--split", "sealed"], "sealed"),
         (["--split", "vault"], "vault"),
         (["--split", "atlas"], "atlas"),
+        (["--split", "cobalt"], "cobalt"),
     ],
 )
 def test_cli_writes_documents_of_a_split(tmp_path, flags, split):
@@ -406,3 +425,62 @@ def test_atlas_layouts_are_their_own():
     assert len({lay.flavour for lay in atlas}) == len(atlas)
     others = {lay.draw for lay in synth.LAYOUTS.values() if lay.split != "atlas"}
     assert not {lay.draw for lay in atlas} & others
+
+
+# --- cobalt split -------------------------------------------------------------------------
+
+
+def test_cobalt_content_is_what_its_layouts_print():
+    """The cobalt split's documents: a workshop's labour lines are hours at one rate and a
+    job paid on pick-up has no due date nor bank details; a folio has a room line a night of
+    its stay, paid by card; a docket's GST is 10 % of its taxable items only; a card
+    statement's balance is what is owed, its closing balance that of the summary, with no BSB
+    nor account number (the card is masked) but the payment due date."""
+    from vlmserve.synth import cobalt_invoices, cobalt_statements, pools
+
+    free = 0
+    for seed in range(30):
+        job = make_document("invoice", random.Random(seed), "workshop")
+        rates = {i.price for i in job.items if i.description in cobalt_invoices.LABOUR}
+        assert len(rates) == 1
+        kinds = [k for k, _ in cobalt_invoices._sections(job)]
+        assert "parts" in kinds and "labour" in kinds
+        truth = job.truth()
+        assert (truth["DUE_DATE"] == "NOT_FOUND") == (truth["BANK_NAME"] == "NOT_FOUND")
+        assert job.gst == cents(job.subtotal / 10)
+        stay = make_document("invoice", random.Random(seed), "lodging")
+        arrival, departure = stay.billing
+        rooms = [i for i in stay.items if i.description == stay.items[0].description]
+        assert len(rooms) == (departure - arrival).days and stay.issued == departure
+        assert stay.due is None and stay.truth()["PAYMENT_METHOD"] in pools.COBALT_GUEST_CARDS
+        docket = make_document("receipt", random.Random(seed), "chemist")
+        taxable = sum((i.amount for i in docket.items if not i.gst_free), Decimal(0))
+        assert docket.gst == cents(taxable / 10)
+        free += any(i.gst_free for i in docket.items)
+        statement = make_document("statement", random.Random(seed), "card")
+        owed = statement.opening
+        for t in statement.transactions:
+            owed -= t.amount
+            assert t.balance == owed >= 0
+            assert statement.period[0] <= t.day <= statement.period[1]
+        totals = cobalt_statements.summary(statement)
+        flows = totals["purchases"] + totals["interest_fees"] - totals["payments_credits"]
+        assert totals["opening"] + flows == totals["closing"] == statement.closing
+        truth = statement.truth()
+        assert truth["CLOSING_BALANCE"] == f"{owed:.2f}"
+        assert truth["BANK_BSB_NUMBER"] == truth["BANK_ACCOUNT_NUMBER"] == "NOT_FOUND"
+        assert truth["BANK_NAME"] == truth["SUPPLIER_NAME"]
+        assert truth["DUE_DATE"] > statement.period[1].isoformat()
+    assert free
+
+
+def test_cobalt_layouts_are_their_own():
+    """Four new layouts, one flavour each, none shared with another split."""
+    cobalt = synth.select_layouts(split="cobalt")
+    assert {lay.name for lay in cobalt} == set(synth.COBALT)
+    assert {lay.kind for lay in cobalt} == set(synth.KINDS)
+    assert len({lay.flavour for lay in cobalt}) == len(cobalt)
+    others = {lay.draw for lay in synth.LAYOUTS.values() if lay.split != "cobalt"}
+    assert not {lay.draw for lay in cobalt} & others
+    others = {lay.flavour for lay in synth.LAYOUTS.values() if lay.split != "cobalt"}
+    assert not {lay.flavour for lay in cobalt} & others

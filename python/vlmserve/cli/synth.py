@@ -23,11 +23,13 @@ def _names(value: str | None) -> list[str] | None:
 @click.option("--kinds", help="Comma-separated kinds: invoice, receipt, statement.")
 @click.option(
     "--split",
-    type=click.Choice(["tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas"]),
+    type=click.Choice(
+        ["tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas", "cobalt"]
+    ),
     help="Which layouts: tuned (the default), held-out, final (a second held-out family), "
     "exam (a third, measured once at the end), blind (a fourth, also measured once), "
     "sealed (a fifth, built without sight of the extraction rules), vault (a sixth, "
-    "likewise) or atlas (a seventh, likewise).",
+    "likewise), atlas (a seventh, likewise) or cobalt (an eighth, likewise).",
 )
 @click.option("--held-out", is_flag=True, help="Same as --split held-out.")
 def synth(out_dir, count, seed, layouts, kinds, split, held_out) -> None:

@@ -28,7 +28,9 @@ What each kind carries:
   ``BANK_NAME`` are both the bank, with its enquiries phone and website; the account
   holder is ``PAYER_NAME``/``PAYER_ADDRESS``; BSB, account number, statement period
   (``STATEMENT_DATE_RANGE``) and closing balance. The transaction table is not line items:
-  every ``LINE_ITEM_*`` field, the amounts, dates, ABN and payment method are ``NOT_FOUND``.
+  every ``LINE_ITEM_*`` field, the amounts, dates, ABN and payment method are ``NOT_FOUND``
+  (a credit card statement's payment due date is its ``DUE_DATE``; the card has no BSB and
+  its number is printed masked, so ``BANK_ACCOUNT_NUMBER`` is ``NOT_FOUND``).
 
 Layouts (:data:`LAYOUTS`) differ in arrangement, label wording, fonts and sizes. Each
 belongs to a split (:data:`SPLITS`): ``tuned`` layouts are drawn by default; ``held-out``
@@ -55,6 +57,13 @@ without sight of any extraction rule, each layout with content of its own: an en
 telco retailer's bill with a BPAY payment slip, a sole trader's word-processor invoice, an
 online shop's order confirmation e-mail and a savings or business account's transaction
 history printed from online banking.
+
+The ``cobalt`` split (:data:`COBALT`, ``labels.COBALT`` wording only) is an eighth, also
+built without sight of any extraction rule, each layout with content of its own: a motor
+vehicle workshop's tax invoice (vehicle details, parts and labour tables), a hotel's, motel's
+or serviced apartments' guest folio (a room line a night, extras, the card payment), a
+pharmacy's or newsagency's docket (barcodes, GST-free items marked, savings) and a credit
+card statement (account summary, transaction and posting dates, a payment slip).
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -88,6 +97,9 @@ from vlmserve.synth import (
     blind_invoices,
     blind_receipts,
     blind_statements,
+    cobalt_invoices,
+    cobalt_receipts,
+    cobalt_statements,
     exam_invoices,
     exam_receipts,
     exam_statements,
@@ -121,13 +133,14 @@ __all__ = [
     "SPLITS",
     "VAULT",
     "ATLAS",
+    "COBALT",
     "generate",
     "render",
     "select_layouts",
 ]
 
 KINDS = ("invoice", "receipt", "statement")
-SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas")
+SPLITS = ("tuned", "held-out", "final", "exam", "blind", "sealed", "vault", "atlas", "cobalt")
 
 
 @dataclass(frozen=True)
@@ -181,6 +194,11 @@ LAYOUTS: dict[str, Layout] = {
         Layout("invoice_freelance", "invoice", atlas_invoices.freelance, "atlas", "freelance"),
         Layout("receipt_order", "receipt", atlas_receipts.order, "atlas", "order"),
         Layout("statement_portal", "statement", atlas_statements.portal, "atlas", "portal"),
+        # cobalt: an eighth family, built without sight of any extraction rule
+        Layout("invoice_workshop", "invoice", cobalt_invoices.workshop, "cobalt", "workshop"),
+        Layout("invoice_folio", "invoice", cobalt_invoices.folio, "cobalt", "lodging"),
+        Layout("receipt_chemist", "receipt", cobalt_receipts.chemist, "cobalt", "chemist"),
+        Layout("statement_card", "statement", cobalt_statements.card, "cobalt", "card"),
     ]
 }
 HELD_OUT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "held-out")
@@ -190,6 +208,7 @@ BLIND: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "
 SEALED: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "sealed")
 VAULT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "vault")
 ATLAS: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "atlas")
+COBALT: tuple[str, ...] = tuple(n for n, lay in LAYOUTS.items() if lay.split == "cobalt")
 
 
 def select_layouts(

@@ -137,8 +137,8 @@ class Document:
             "TOTAL_AMOUNT": f"{self.total:.2f}" if priced else None,
             "PAYMENT_METHOD": self.payment_method,
             "BANK_NAME": a.bank if a else None,
-            "BANK_BSB_NUMBER": a.bsb if a else None,
-            "BANK_ACCOUNT_NUMBER": a.number if a else None,
+            "BANK_BSB_NUMBER": (a.bsb or None) if a else None,  # a card account has no BSB
+            "BANK_ACCOUNT_NUMBER": (a.number or None) if a else None,
             "STATEMENT_DATE_RANGE": "/".join(map(_iso, self.period)) if self.period else None,
             "CLOSING_BALANCE": f"{self.closing:.2f}" if self.kind == "statement" else None,
         }
@@ -161,7 +161,9 @@ def make_document(kind: str, rng: random.Random, flavour: str | None = None) -> 
     ``member`` (a credit union's or neo-bank's statement, one month or a quarter); for the
     atlas split ``utility`` (an energy or telco bill), ``freelance`` (a sole trader's
     invoice), ``order`` (an online shop's order confirmation) or ``portal`` (a savings or
-    business account's transactions from online banking)."""
+    business account's transactions from online banking); for the cobalt split ``workshop``
+    (a mechanic's invoice), ``lodging`` (a hotel's guest folio), ``chemist`` (a pharmacy's or
+    newsagency's docket) or ``card`` (a credit card statement)."""
     if flavour is not None:
         return FLAVOURS[flavour](rng)
     return {"invoice": _invoice, "receipt": _receipt, "statement": _statement}[kind](rng)
@@ -570,6 +572,158 @@ def _portal(rng: random.Random) -> Document:
     )
 
 
+# --- cobalt split: a workshop's invoice, a guest folio, a chemist's docket, a card statement
+
+
+def _workshop(rng: random.Random) -> Document:
+    """A motor-vehicle workshop's invoice to a car owner (or a fleet): parts, then labour
+    (hours at the workshop's one hourly rate; some jobs list labour first), then sundries
+    (some); paid on pick-up (EFTPOS, card or cash: no due date then) or on account by bank
+    transfer by the due date."""
+    trade = rng.choice(pools.COBALT_WORKSHOPS)
+    supplier = _business(rng, trade, website=rng.random() < 0.6, shop=rng.random() < 0.4)
+    customer = _customer(rng, phone=rng.random() < 0.8, email=rng.random() < 0.5)
+    parts = _priced(rng, pools.COBALT_PARTS, rng.randrange(1, 6))
+    rate = Decimal(rng.choice([110, 115, 120, 125, 132, 135, 140, 145, 150, 165]))
+    jobs = rng.sample(pools.COBALT_LABOUR, rng.randrange(1, 3))
+    labour = [Item(d, Decimal(str(rng.choice(hours))), rate) for d, hours in jobs]
+    items = labour + parts if rng.random() < 0.3 else parts + labour
+    if rng.random() < 0.7:
+        price = cents(Decimal(str(rng.uniform(6, 25))))
+        items.append(Item(rng.choice(pools.COBALT_SUNDRIES), Decimal(1), price))
+    issued = _day(rng)
+    paid = rng.random() < 0.45
+    method = rng.choice(
+        ["EFTPOS", "Credit Card", "Cash"] if paid else sorted(pools.BANK_PAYMENT_METHODS)
+    )
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=supplier,
+        payer=customer,
+        number=f"{rng.choice(['', 'INV', 'W', 'TI-'])}{rng.randrange(1000, 99999)}",
+        issued=issued,
+        due=None if paid else issued + datetime.timedelta(days=rng.choice([7, 14, 30])),
+        items=items,
+        shows_subtotal=rng.random() < 0.8,
+        payment_method=method,
+        account=None if paid else _account(rng, rng.choice(pools.BANKS)),
+    )
+
+
+def _lodging(rng: random.Random) -> Document:
+    """A hotel's, motel's or serviced apartments' guest folio: one room line a night at the
+    night's rate (a weekend night dearer, some), extras (parking, breakfast, minibar), settled
+    by card on departure (the folio's date); ``billing`` is the stay (arrival, departure)."""
+    name = f"{rng.choice(pools.COBALT_PLACES)} {rng.choice(pools.COBALT_PROPERTIES)}"
+    street, locality, state = _place(rng)
+    site = f"{_slug(name)}.com.au" if rng.random() < 0.75 else None
+    supplier = Party(name, street, locality, _landline(rng, state), website=site,
+                     abn=abn_digits(rng))  # fmt: skip
+    departure = _day(rng)
+    nights = rng.choice([1, 1, 2, 2, 3, 4, 5])
+    arrival = departure - datetime.timedelta(days=nights)
+    room, low, high = rng.choice(pools.COBALT_ROOMS)
+    rate = cents(Decimal(str(rng.uniform(low, high))))
+    weekend = cents(rate * Decimal("1.2")) if rng.random() < 0.5 else rate
+    items = []
+    for night in range(nights):
+        day = arrival + datetime.timedelta(days=night)
+        items.append(Item(room, Decimal(1), weekend if day.weekday() in (4, 5) else rate))
+    for description, lo, hi, nightly in rng.sample(pools.COBALT_EXTRAS, rng.randrange(0, 4)):
+        qty = Decimal(rng.randrange(1, nights + 1)) if nightly else Decimal(1)
+        items.append(Item(description, qty, cents(Decimal(str(rng.uniform(lo, hi))))))
+    return Document(
+        kind="invoice",
+        style=Style.draw(rng),
+        supplier=supplier,
+        payer=_customer(rng, phone=rng.random() < 0.5, email=rng.random() < 0.6, person=True),
+        number=f"{rng.choice(['', 'F', 'FOL'])}{rng.randrange(10000, 999999)}",
+        issued=departure,
+        items=items,
+        shows_subtotal=rng.random() < 0.6,
+        payment_method=rng.choice(pools.COBALT_GUEST_CARDS),
+        billing=(arrival, departure),
+    )
+
+
+def _chemist(rng: random.Random) -> Document:
+    """A pharmacy's or newsagency's docket: most medicines GST-free, everything else taxable;
+    paid by card or cash."""
+    line = "pharmacy" if rng.random() < 0.65 else "newsagent"
+    trade = rng.choice(pools.COBALT_SHOPS[line])
+    supplier = _business(rng, trade, website=rng.random() < 0.4, shop=rng.random() < 0.6)
+    chosen = rng.sample(pools.COBALT_STOCK[line], rng.randrange(1, 8))
+    items = [
+        Item(d, Decimal(rng.choice(q)), cents(Decimal(str(rng.uniform(lo, hi)))), gst_free=free)
+        for d, lo, hi, q, free in chosen
+    ]
+    return Document(
+        kind="receipt",
+        style=Style.draw(rng),
+        supplier=supplier,
+        number=str(rng.randrange(10000, 9999999)),
+        issued=_day(rng),
+        items=items,
+        shows_subtotal=rng.random() < 0.4,
+        payment_method=rng.choice(pools.RECEIPT_PAYMENT_METHODS),
+    )
+
+
+def _card(rng: random.Random) -> Document:
+    """A credit card statement: a monthly cycle; the payment towards the previous balance,
+    purchases, interest when the previous balance was not paid in full and fees (some). A
+    transaction's ``balance`` is what is owed after it (credits, positive, reduce it), so the
+    closing balance is the amount owing; the card account has no BSB and its number is
+    printed masked (``account`` holds the issuer only); the due date is the payment's."""
+    issuer, site, _, _, phone = rng.choice(pools.COBALT_ISSUERS)
+    start = _day(rng).replace(day=rng.randrange(1, 29))
+    year, month = divmod(start.month, 12)
+    end = datetime.date(start.year + year, month + 1, start.day) - datetime.timedelta(days=1)
+    span = (end - start).days
+    opening = Decimal(0) if rng.random() < 0.1 else cents(Decimal(str(rng.uniform(150, 4500))))
+    moves: list[tuple[datetime.date, str, Decimal]] = []  # (day, text, owed change)
+    paid_in_full = True
+    if opening:
+        paid_in_full = rng.random() < 0.5
+        pay = opening if paid_in_full else cents(opening * Decimal(str(rng.uniform(0.05, 0.6))))
+        day = start + datetime.timedelta(days=rng.randrange(min(20, span)))
+        moves.append((day, rng.choice(pools.COBALT_CARD_CREDITS), -pay))
+    for _ in range(rng.randrange(4, 14)):
+        text, lo, hi = rng.choice(pools.COBALT_MERCHANTS)
+        suburb = rng.choice(pools.LOCALITIES)[0].upper()
+        day = start + datetime.timedelta(days=rng.randrange(span - 2))
+        moves.append((day, text.format(suburb=suburb), cents(Decimal(str(rng.uniform(lo, hi))))))
+    if rng.random() < 0.2:
+        text, lo, hi = rng.choice(pools.COBALT_OVERSEAS)
+        day = start + datetime.timedelta(days=rng.randrange(span - 2))
+        amount = cents(Decimal(str(rng.uniform(lo, hi))))
+        moves.append((day, text, amount))
+        moves.append((day, "INTERNATIONAL TRANSACTION FEE", cents(amount * Decimal("0.03"))))
+    if rng.random() < 0.1:
+        day = start + datetime.timedelta(days=rng.randrange(span - 2))
+        moves.append((day, "ANNUAL FEE", Decimal(rng.choice([49, 59, 99, 149]))))
+    if not paid_in_full:
+        owed = opening + moves[0][2]
+        moves.append((end, "INTEREST CHARGED ON PURCHASES", cents(owed * Decimal("0.0175"))))
+    moves.sort(key=lambda m: m[0])
+    balance, transactions = opening, []
+    for day, text, change in moves:
+        balance += change
+        transactions.append(Transaction(day, text, -change, balance))
+    return Document(
+        kind="statement",
+        style=Style.draw(rng),
+        supplier=Party(issuer, phone=phone, website=site),
+        payer=_customer(rng, phone=False, email=False, person=True),
+        due=end + datetime.timedelta(days=rng.choice([21, 25, 25, 28])),
+        account=BankAccount(issuer, "", ""),
+        period=(start, end),
+        opening=opening,
+        transactions=transactions,
+    )
+
+
 FLAVOURS = {
     "health": _health,
     "trade": _trade,
@@ -579,4 +733,8 @@ FLAVOURS = {
     "freelance": _freelance,
     "order": _order,
     "portal": _portal,
+    "workshop": _workshop,
+    "lodging": _lodging,
+    "chemist": _chemist,
+    "card": _card,
 }

@@ -1,7 +1,7 @@
 """Label wording: a pool of synonyms per label, split into the wording tuned layouts use,
 wording only held-out layouts use, wording only the final held-out layouts add, and wording
-only the exam, the blind, the sealed, the vault or the atlas layouts use (so extraction rules meet
-unseen labels there too).
+only the exam, the blind, the sealed, the vault, the atlas or the cobalt layouts use (so
+extraction rules meet unseen labels there too).
 
 >>> import random
 >>> labels = Labels(random.Random(0), split="tuned")
@@ -487,6 +487,135 @@ ATLAS: dict[str, list[str]] = {
     "printed": ["Printed on", "Exported", "Generated"],
 }
 
+# --- cobalt split --------------------------------------------------------------------------
+# label -> wording that appears ONLY on the cobalt layouts, drawn instead of every earlier
+# pool (an eighth unseen family, built without sight of any extraction rule): a workshop's
+# invoice, a hotel's guest folio, a chemist's docket and a credit card statement. Labels
+# missing from TUNED name things only the cobalt layouts print.
+COBALT: dict[str, list[str]] = {
+    "invoice_title": ["TAX INVOICE / JOB CARD", "Workshop Tax Invoice", "Repair Tax Invoice"],
+    "invoice_number": ["Invoice No:", "Invoice Ref.", "Tax Invoice No:"],
+    "invoice_date": ["Invoice Date:", "Invoice Date -", "Date of this invoice"],
+    "due_date": ["Due Date:", "Payment due:", "Payment required by"],
+    "abn": ["ABN#", "A.B.N.:", "ABN (reg.)"],
+    "phone": ["Phone No", "P:", "Telephone:"],
+    "email": ["Email addr:", "Reservations email", "Email to"],
+    "website": ["Web:", "Visit us at", "Online:"],
+    "subtotal": ["SubTotal", "Total (excl GST)", "Nett amount"],
+    "gst": ["GST 10% amount", "Plus G.S.T.", "GST @10 percent"],
+    "total": ["Amount Due AUD $", "Total Invoice", "TOTAL INC. GST"],
+    "amount_paid": ["Paid today", "Amount received", "Less amount paid"],
+    "balance_due": ["Balance due now", "Balance owing:", "Balance remaining"],
+    "payment_method": ["Paid via:", "Payment made via", "Payment received by"],
+    "payment_heading": ["Direct deposit details", "Remit payment to", "Pay by EFT to"],
+    "bank_name": ["Bank name", "Bank / branch", "Bankers"],
+    "bsb": ["BSB Nbr.", "BSB#", "BSB no.:"],
+    "account_number": ["A/C #", "A/C Nbr", "A/C No:"],
+    "account_name": ["A/C name:", "A/C title", "Account held by"],
+    "terms": [
+        "Payment strictly {days} days from date of invoice.",
+        "Trading terms: {days} days. Overdue accounts may incur a fee.",
+        "Terms: payment within {days} days.",
+    ],
+    "paid_terms": [
+        "Payment is due on collection of the vehicle.",
+        "All repairs are payable on completion.",
+        "Vehicles are released on payment in full.",
+    ],
+    # workshop
+    "job_card": ["Job Card No.", "Job No.", "Work Order"],
+    "vehicle_heading": ["Vehicle Details", "Vehicle", "Vehicle Information"],
+    "rego": ["Rego", "Registration", "Reg No."],
+    "make_model": ["Make / Model", "Vehicle make & model", "Make & Model"],
+    "odometer": ["Odometer", "Odo (km)", "Kms"],
+    "vin": ["VIN", "Chassis / VIN", "VIN No."],
+    "customer_heading": ["Customer / Owner", "Vehicle owner", "Customer"],
+    "parts_heading": ["Parts", "Parts Supplied", "Parts & Materials"],
+    "labour_heading": ["Labour", "Labour Charges", "Workshop Labour"],
+    "part_no": ["Part Code", "Part #", "Part Number"],
+    "part_description": ["Part Description", "Parts Description", "Part"],
+    "part_qty": ["Qty Used", "Qnty", "Qty supplied"],
+    "part_price": ["Price ea.", "Unit price (ex)", "Each $"],
+    "line_amount": ["Line Total", "Total ($)", "Line amt"],
+    "labour_description": ["Work Done", "Labour Description", "Work Carried Out"],
+    "hours": ["Labour Hrs", "Hrs.", "Time (hrs)"],
+    "hourly_rate": ["$/Hr", "Hourly Rate", "Labour Rate"],
+    "technician": ["Technician", "Mechanic", "Serviced by"],
+    "next_service": ["Next service due", "Next service", "Service due next"],
+    # hotel folio
+    "folio_title": [
+        "Guest Folio / Tax Invoice",
+        "TAX INVOICE - GUEST FOLIO",
+        "Tax Invoice (Folio)",
+    ],
+    "folio_number": ["Folio No.", "Folio Number", "Folio #"],
+    "folio_date": ["Folio Date", "Invoice Date:", "Date Printed"],
+    "guest": ["Guest", "Guest Name", "Guest:"],
+    "confirmation": ["Confirmation #", "Booking Ref.", "Reservation #"],
+    "arrival": ["Arrival", "Check-in", "Arrival Date"],
+    "departure": ["Departure", "Check-out", "Departure Date"],
+    "room_number": ["Room", "Room No.", "Room Number"],
+    "room_type": ["Room Type", "Accommodation", "Room Category"],
+    "adults": ["Adults", "Guests", "No. of Guests"],
+    "charge_date": ["Date", "Date of charge", "Charge Date"],
+    "charge_description": ["Charge Details", "Description", "Item / Service"],
+    "charge_qty": ["Nights/Qty", "Nts/Qty", "Units"],
+    "charge_price": ["Rate", "Price", "Rate ea."],
+    "charge_amount": ["Charges", "Amount", "Debit"],
+    "payments_heading": ["Payments", "Less payments", "Payment(s)"],
+    "balance": ["Folio Balance Due", "Folio balance", "Balance Due:"],
+    "gst_note": [
+        "This folio includes GST of",
+        "GST included in the total above:",
+        "Total GST payable:",
+    ],
+    "thanks_stay": [
+        "Thank you for staying with us. We hope to welcome you back soon.",
+        "Thank you for your stay - safe travels!",
+        "We hope you enjoyed your stay.",
+    ],
+    # docket
+    "receipt_title": ["*** TAX INVOICE ***", "Tax Invoice / Receipt", "RETAIL TAX INVOICE"],
+    "receipt_number": ["Trans", "Transaction No.", "Trans #"],
+    "receipt_date": ["Date:", "Sale date/time", "Dt/Tm"],
+    "register": ["Reg", "Register", "Till"],
+    "operator": ["Operator", "Operator ID", "Cashier"],
+    "receipt_total": ["TOTAL $AUD", "TOTAL SALE $", "AMOUNT DUE"],
+    "gst_included": ["GST incl", "GST incl.", "*GST incl. in total"],
+    "savings": ["YOU SAVED", "Your savings today", "Total savings"],
+    "gst_free_note": [
+        "# denotes GST-free item",
+        "Items marked # are GST free",
+        "# = GST free",
+    ],
+    "paid_by": ["Tendered:", "Tender:", "Payment tendered"],
+    "change": ["Change", "CHANGE DUE", "Change given"],
+    "items_count": ["Items", "No. of items", "Item count"],
+    # credit card statement
+    "statement_title": ["Credit Card Statement", "Your Credit Card Statement", "Card Statement"],
+    "period": ["Statement begins", "Statement Period:", "Statement from"],
+    "card_number": ["Card number", "Card No.", "Card Number:"],
+    "card_holder": ["Card holder", "Cardholder", "Primary cardholder"],
+    "summary_heading": ["Your card summary", "Statement summary", "Card account summary"],
+    "opening": ["Opening balance", "Previous balance:", "Balance from last statement"],
+    "payments_credits": ["Payments & credits", "Less payments and credits", "Credits"],
+    "purchases": ["Purchases", "Plus purchases", "New purchases & debits"],
+    "interest_fees": ["Interest & fees", "Plus interest and fees", "Interest and charges"],
+    "closing": ["Closing balance", "Closing Balance:", "New balance owing"],
+    "min_payment": ["Minimum payment due", "Minimum Payment", "Minimum amount due"],
+    "payment_due": ["Pay in full by", "Due date", "Please pay by:"],
+    "credit_limit": ["Credit limit", "Your credit limit", "Credit Limit:"],
+    "available": ["Available credit", "Available to spend", "Available balance"],
+    "txn_date": ["Date of purchase", "Date of transaction", "Trans date"],
+    "post_date": ["Post dt", "Posted on", "Processed on"],
+    "txn_details": ["Transaction details", "Merchant details", "Transaction / merchant"],
+    "txn_amount": ["Amount (A$)", "Amount (A$)", "Debit / (Credit)"],
+    "slip_heading": ["Payment slip - detach here", "How to pay", "Payment remittance"],
+    "biller_code": ["BPAY Biller", "BPAY Biller code:", "Biller no."],
+    "bpay_ref": ["Ref", "Reference number", "Your BPAY ref"],
+    "enquiries": ["Card enquiries", "Questions? Call us on", "Card services"],
+}
+
 # How often a label with unseen wording prints it instead of tuned wording, per split.
 UNSEEN_SHARE = {
     "held-out": 0.67,
@@ -496,6 +625,7 @@ UNSEEN_SHARE = {
     "sealed": 0.8,
     "vault": 0.8,
     "atlas": 0.8,
+    "cobalt": 0.8,
 }
 
 
@@ -507,7 +637,7 @@ class Labels:
     ``exam`` one EXAM wording (only) for four in five, a ``blind`` one BLIND wording (only)
     for four in five, a ``sealed`` one SEALED wording (only) for four in five, a ``vault``
     one VAULT wording (only) for four in five, an ``atlas`` one ATLAS wording (only) for
-    four in five.
+    four in five, a ``cobalt`` one COBALT wording (only) for four in five.
     """
 
     def __init__(self, rng: random.Random, split: str) -> None:
@@ -520,7 +650,7 @@ class Labels:
 
     def _pool(self, label: str) -> list[str]:
         own = {"exam": EXAM, "blind": BLIND, "sealed": SEALED, "vault": VAULT}
-        own["atlas"] = ATLAS
+        own["atlas"], own["cobalt"] = ATLAS, COBALT
         if self._split in own:
             unseen = own[self._split].get(label, [])
         else:

@@ -518,3 +518,162 @@ ATLAS_BUSINESS_TXNS = [
     ("Interest credit", True, 0.5, 18),
     ("Merchant fees", False, 15, 95),
 ]
+
+# --- cobalt split --------------------------------------------------------------------------
+# A motor-vehicle workshop's tax invoice: workshop names, the vehicles it services (make,
+# models), parts (description, low, high, quantities), labour jobs (description, hours) and
+# sundries.
+COBALT_WORKSHOPS = ["Auto Repairs", "Motors", "Mechanical Repairs", "Automotive", "Service Centre",
+                    "Tyre & Auto", "Car Care"]  # fmt: skip
+COBALT_VEHICLES = {
+    "Toyota": ["Corolla", "Camry", "RAV4", "HiLux SR5", "LandCruiser 200", "Yaris"],
+    "Mazda": ["Mazda3", "CX-5", "BT-50", "CX-3"],
+    "Ford": ["Ranger XLT", "Everest", "Focus", "Territory"],
+    "Hyundai": ["i30", "Tucson", "Santa Fe", "Kona"],
+    "Mitsubishi": ["Triton GLX", "Outlander", "ASX", "Pajero Sport"],
+    "Holden": ["Commodore VF", "Colorado", "Cruze", "Captiva"],
+    "Subaru": ["Forester", "Outback", "XV", "Impreza"],
+    "Volkswagen": ["Golf", "Amarok", "Tiguan", "Polo"],
+}
+COBALT_COLOURS = ["White", "Silver", "Grey", "Black", "Blue", "Red", "Bronze"]
+COBALT_PARTS = [
+    ("Engine Oil 5W-30 Synthetic (L)", 11.0, 16.0, [4, 5, 6]),
+    ("Oil Filter", 14.0, 28.0, [1]),
+    ("Air Filter", 22.0, 48.0, [1]),
+    ("Cabin Filter", 25.0, 45.0, [1]),
+    ("Fuel Filter", 35.0, 80.0, [1]),
+    ("Spark Plug Iridium", 18.0, 32.0, [4, 6]),
+    ("Front Brake Pads (set)", 75.0, 140.0, [1]),
+    ("Rear Brake Shoes (set)", 65.0, 120.0, [1]),
+    ("Brake Rotor Front", 70.0, 150.0, [2]),
+    ("Brake Fluid DOT 4 500ml", 12.0, 19.0, [1, 2]),
+    ("Coolant Premix (L)", 6.0, 11.0, [2, 4, 5]),
+    ("Wiper Blade 600mm", 18.0, 30.0, [1, 2]),
+    ("Battery 12V 600CCA", 180.0, 260.0, [1]),
+    ("Drive Belt", 35.0, 75.0, [1]),
+    ("Sump Plug Washer", 1.5, 3.5, [1]),
+    ("Tyre 265/65R17", 190.0, 290.0, [2, 4]),
+    ("Globe H4 Headlight", 12.0, 24.0, [1, 2]),
+]
+COBALT_LABOUR = [
+    ("Logbook service as per manufacturer schedule", [1.5, 2, 2.5]),
+    ("Minor service", [1, 1.5]),
+    ("Major service", [2.5, 3, 3.5]),
+    ("Replace front brake pads and machine rotors", [1.5, 2]),
+    ("Diagnose warning light, scan and clear codes", [0.5, 1]),
+    ("Replace battery and test charging system", [0.5]),
+    ("Replace drive belt", [1, 1.5]),
+    ("Fit and balance tyres, wheel alignment", [1, 1.5]),
+    ("Coolant flush and pressure test", [1]),
+    ("Road test and safety inspection", [0.5]),
+]
+COBALT_SUNDRIES = ["Workshop sundries", "Shop supplies & disposal", "Environmental levy",
+                   "Consumables (rags, cleaners)"]  # fmt: skip
+
+# A hotel's, motel's or serviced apartments' guest folio: property names, room types
+# (low, high nightly rate) and extras (description, low, high, per night?).
+COBALT_PROPERTIES = ["Motor Inn", "Hotel", "Serviced Apartments", "Motel", "Suites",
+                     "Apartment Hotel", "Resort"]  # fmt: skip
+COBALT_PLACES = ["Harbourside", "Esplanade", "Riverview", "Parkview", "Bayview", "The Heritage",
+                 "Central", "Lakeside", "Admiralty", "Golden Wattle"]  # fmt: skip
+COBALT_ROOMS = [
+    ("Standard Queen Room", 120.0, 170.0),
+    ("Deluxe King Room", 170.0, 240.0),
+    ("Twin Room", 130.0, 180.0),
+    ("One Bedroom Apartment", 180.0, 260.0),
+    ("Two Bedroom Apartment", 240.0, 360.0),
+    ("Family Room", 160.0, 220.0),
+    ("Executive Spa Suite", 230.0, 320.0),
+]
+COBALT_EXTRAS = [
+    ("Car parking", 18.0, 35.0, True),
+    ("Breakfast - 2 adults", 30.0, 48.0, True),
+    ("Continental breakfast", 16.0, 24.0, True),
+    ("Minibar", 8.0, 40.0, False),
+    ("Restaurant - dinner", 45.0, 120.0, False),
+    ("Late checkout", 25.0, 45.0, False),
+    ("Laundry service", 15.0, 30.0, False),
+]
+COBALT_GUEST_CARDS = ["VISA", "Mastercard", "Amex", "VISA", "Mastercard", "EFTPOS"]
+
+# A pharmacy's or newsagency's docket: shop names and (description, low, high, quantities,
+# GST-free?) items; most medicines are GST-free.
+COBALT_SHOPS = {
+    "pharmacy": ["Chemist", "Pharmacy", "Discount Chemist", "Day & Night Chemist"],
+    "newsagent": ["Newsagency", "News & Lotto", "Newsagency & Post"],
+}
+COBALT_STOCK = {
+    "pharmacy": [
+        ("Panadol Tablets 20", 3.5, 6.5, [1, 2], True),
+        ("Nurofen 200mg 24", 6.0, 9.0, [1], True),
+        ("Claratyne 10 Tabs", 9.0, 14.0, [1], True),
+        ("Telfast 180mg 10", 10.0, 15.0, [1], True),
+        ("Codral Day & Night 24", 13.0, 18.0, [1], True),
+        ("Betadine Sore Throat Gargle", 11.0, 16.0, [1], True),
+        ("Blackmores Vitamin C 1000mg", 14.0, 22.0, [1], False),
+        ("Swisse Multivitamin Women", 20.0, 34.0, [1], False),
+        ("Cenovis Fish Oil 200", 12.0, 19.0, [1, 2], False),
+        ("Cancer Council SPF50+ 110ml", 9.0, 15.0, [1], False),
+        ("Band-Aid Plastic Strips 50", 4.0, 7.0, [1, 2], False),
+        ("Colgate Total Toothpaste 115g", 3.0, 6.0, [1, 2, 3], False),
+        ("Dettol Hand Wash 250ml", 3.0, 5.5, [1, 2], False),
+        ("QV Skin Lotion 500ml", 11.0, 17.0, [1], False),
+        ("Script - PBS", 6.0, 30.0, [1], True),
+    ],
+    "newsagent": [
+        ("The Australian", 3.0, 4.0, [1], False),
+        ("Herald Sun", 2.0, 3.5, [1], False),
+        ("Womens Weekly", 8.0, 10.0, [1], False),
+        ("Birthday Card", 4.5, 8.0, [1, 2], False),
+        ("A4 Copy Paper 500 Sheets", 6.0, 9.0, [1, 2], False),
+        ("Bic Ballpoint Pens 10pk", 5.0, 8.0, [1], False),
+        ("Gift Wrap Roll", 3.0, 6.0, [1, 2], False),
+        ("Spirax Notebook A5", 2.5, 5.0, [1, 2, 3], False),
+        ("Sticky Tape 18mm", 1.5, 3.0, [2, 3], False),
+        ("Envelopes DL 25pk", 3.0, 5.5, [1], False),
+        ("Puzzler Magazine", 4.0, 6.5, [1], False),
+    ],
+}
+
+# Credit card statements: (issuer, website, card product, network, enquiries phone), and
+# what appears on one (text, kind: purchase/payment/interest/fee, low, high).
+COBALT_ISSUERS = [
+    ("Commonwealth Bank", "commbank.com.au", "Low Rate Mastercard", "Mastercard", "13 22 21"),
+    ("Westpac", "westpac.com.au", "Altitude Black Visa", "Visa", "132 032"),
+    ("ANZ", "anz.com.au", "ANZ Low Rate Visa", "Visa", "13 22 73"),
+    ("NAB", "nab.com.au", "NAB Qantas Rewards Signature", "Visa", "13 22 65"),
+    ("Bankwest", "bankwest.com.au", "Breeze Mastercard", "Mastercard", "13 17 19"),
+    ("St.George Bank", "stgeorge.com.au", "Vertigo Visa", "Visa", "13 33 30"),
+    ("Bank of Queensland", "boq.com.au", "Platinum Visa", "Visa", "1300 55 72 72"),
+    ("ING", "ing.com.au", "Orange One Rewards Platinum", "Visa", "133 464"),
+]
+COBALT_MERCHANTS = [
+    ("WOOLWORTHS {suburb}", 25, 260),
+    ("COLES {suburb}", 20, 240),
+    ("ALDI STORES {suburb}", 20, 180),
+    ("BP {suburb}", 40, 110),
+    ("AMPOL {suburb}", 35, 120),
+    ("BUNNINGS {suburb}", 15, 320),
+    ("KMART {suburb}", 12, 150),
+    ("JB HI-FI {suburb}", 30, 900),
+    ("NETFLIX.COM MELBOURNE", 10.99, 25.99),
+    ("SPOTIFY P1A2B3C4 SYDNEY", 12.99, 22.99),
+    ("UBER *TRIP SYDNEY", 12, 65),
+    ("CHEMIST WAREHOUSE {suburb}", 10, 90),
+    ("DAN MURPHYS {suburb}", 25, 140),
+    ("QANTAS AIRWAYS MASCOT", 180, 900),
+    ("TELSTRA BILL PAYMENT", 60, 140),
+    ("AMAZON AU MARKETPLACE SYDNEY", 15, 220),
+]
+COBALT_OVERSEAS = [
+    ("APPLE.COM/BILL CORK IE", 2.99, 19.99),
+    ("AIRBNB * HM4X2 SAN FRANCISCO", 150, 800),
+]
+COBALT_CARD_CHARGES = {
+    "INTEREST CHARGED ON PURCHASES",
+    "ANNUAL FEE",
+    "INTERNATIONAL TRANSACTION FEE",
+    "LATE PAYMENT FEE",
+}
+COBALT_CARD_CREDITS = ["PAYMENT RECEIVED - THANK YOU", "BPAY PAYMENT - THANK YOU",
+                       "DIRECT DEBIT PAYMENT RECEIVED"]  # fmt: skip
