@@ -1524,3 +1524,19 @@ def test_a_payer_cell_run_into_the_next_columns_label():
         "PAYER_ADDRESS": "350 Collins Drive, Wollongong NSW 2500",
         "INVOICE_NUMBER": "TI-64983",
     }
+
+
+def test_item_codes_of_letters_and_a_digit_and_look_alike_letters_in_descriptions():
+    page = Page.from_words([
+        *_phrase("PAR3 - Flea and worm treatment", 10, 10), *_phrase("34.61", 800, 10),
+        *_phrase("RTL40_ Reusable heat pack", 10, 40), *_phrase("22.00", 800, 40),
+        *_phrase("Fresh 0J", 10, 70), *_phrase("7.50", 800, 70),
+        *_phrase("sticky Date Pudding", 10, 100), *_phrase("12.30", 800, 100),
+        *_phrase("C5 vaccination", 10, 130), *_phrase("96.00", 800, 130),
+        *_phrase("Total", 10, 170), *_phrase("$172.41", 800, 170),
+    ])  # fmt: skip
+    table = ocr_items.items(page, lambda t: t.startswith("Total"), lambda t: False)
+    assert [row[0] for row in table.rows] == [
+        "Flea and worm treatment", "Reusable heat pack", "Fresh OJ", "Sticky Date Pudding",
+        "C5 vaccination",
+    ]  # fmt: skip

@@ -44,10 +44,11 @@ _LEADING_QTY = re.compile(
     r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
 )
 # An item code before the description, with the rule OCR read between them: "X297 = Call",
-# "LD-8876 — LED downlight", "M3-2707 Microsoft", or a till's product number ("7062 CHEDDAR
-# 500G": four digits or more are never a row's quantity).
+# "LD-8876 — LED downlight", "M3-2707 Microsoft", "PAR3 - Flea treatment", or a till's
+# product number ("7062 CHEDDAR 500G": four digits or more are never a row's quantity).
 _LEADING_CODE = re.compile(
-    r"^(?:[A-Z][A-Z0-9]{0,3}[-/]?\d{2,}|\d{4,})\W*\s+(?:[=_—–|-]+\s*)?(?=[A-Za-z])"
+    r"^(?:[A-Z][A-Z0-9]{0,3}[-/]?\d{2,}|[A-Z]{3,4}\d{1,3}|\d{4,})[\W_]*\s+(?:[=_—–|-]+\s*)?"
+    r"(?=[A-Za-z])"
 )
 # A quantity and price run into the description: "Sunscreen 200ml 1 @ 15.59", a usage
 # line's "968.8 kWh @ $0.3300", "92 days @ $1.3400", "28.41L @ $2.13/L".
@@ -56,6 +57,10 @@ _TRAILING_DETAIL = re.compile(
     r"\$?(?P<price>\d[\d,]*\.\d{2,4})(?:\s*(?:/\s*[a-z]{1,6}|per [a-z]{1,6}|ea(?:ch)?))?$",
     re.IGNORECASE,
 )
+# Letters OCR reads as their look-alikes: "0J" for "OJ", and a description's capital
+# read as its small letter of the same shape ("sticky Date Pudding", "water 600mL").
+_ZERO_FOR_O = re.compile(r"\b0(?=[A-Z]{1,3}\b)")
+_SAME_SHAPE_SMALL = set("cosuvwxz")
 _ONE_UNIT = re.compile(r"\b[Iil|](?=(?:kg|g|ml|L|m|pk)\b)")
 _MILLILITRES = re.compile(r"(?<=\d)m[I1|]\b")
 _GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d|$)", re.IGNORECASE)
@@ -153,6 +158,21 @@ def _measures_fixed(text: str) -> str:
     return _MILLILITRES.sub("ml", _ONE_UNIT.sub("1", text))
 
 
+def _letters_fixed(text: str) -> str:
+    """A description's look-alike letters undone: it starts with a capital unless it is
+    all small letters ("flat white" stays, as "Oak shelving" does).
+
+    >>> _letters_fixed("sticky Date Pudding"), _letters_fixed("Fresh 0J")
+    ('Sticky Date Pudding', 'Fresh OJ')
+    >>> _letters_fixed("flat white"), _letters_fixed("Oak shelving")
+    ('flat white', 'Oak shelving')
+    """
+    text = _ZERO_FOR_O.sub("O", text)
+    if text[:1] in _SAME_SHAPE_SMALL and any(c.isupper() for c in text):
+        return text[0].upper() + text[1:]
+    return text
+
+
 def _fixed(word: str) -> str:
     """A numeric word with OCR's letter-for-digit slips undone ("i" for 1, "O" for 0)."""
     return word.translate(_DIGIT_LOOKALIKES) if re.search(r"\d", word) else word
@@ -204,8 +224,9 @@ def quantity(row: Row) -> Decimal | None:
 
 
 def item(row: Row, shows_amount: bool) -> tuple[str, str, str]:
+    desc = _letters_fixed(row.desc)
     if not row.moneys:
-        return row.desc, _plain_number(quantity(row) or Decimal(1)), ""
+        return desc, _plain_number(quantity(row) or Decimal(1)), ""
     solved = solve(row) or _ratio(row)
     if solved is None:
         qty = quantity(row) or Decimal(1)
@@ -213,7 +234,7 @@ def item(row: Row, shows_amount: bool) -> tuple[str, str, str]:
         price = cents(last / qty) if shows_amount else last
         solved = qty, price
     qty, price = solved
-    return row.desc, _plain_number(qty), f"{price:.2f}"
+    return desc, _plain_number(qty), f"{price:.2f}"
 
 
 def line_amount(row: Row, shows_amount: bool) -> Decimal:
