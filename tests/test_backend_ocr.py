@@ -1540,3 +1540,20 @@ def test_item_codes_of_letters_and_a_digit_and_look_alike_letters_in_description
         "Flea and worm treatment", "Reusable heat pack", "Fresh OJ", "Sticky Date Pudding",
         "C5 vaccination",
     ]  # fmt: skip
+
+
+def test_bank_details_of_a_bill_beside_its_customer_account_number():
+    page = Page.from_words([
+        *_phrase("Coastline Telecom", 10, 10), *_phrase("Customer account no", 500, 10),
+        *_phrase("94802844464", 900, 10),
+        *_phrase("BPAY Biller Code: 86204", 10, 60), *_phrase("Bank transfer", 500, 60),
+        *_phrase("Financial institution name: St.George Bank", 500, 90),
+        *_phrase("Acct name: Coastline Telecom", 500, 120),
+        *_phrase("BSB number: 112-908", 500, 150),
+        *_phrase("Acc No. 221958307", 500, 180),
+    ])  # fmt: skip
+    assert _answers(page, ["BANK_NAME", "BANK_BSB_NUMBER", "BANK_ACCOUNT_NUMBER"]) == {
+        "BANK_NAME": "St.George Bank",
+        "BANK_BSB_NUMBER": "112-908",
+        "BANK_ACCOUNT_NUMBER": "221958307",
+    }

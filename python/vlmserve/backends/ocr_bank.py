@@ -157,6 +157,9 @@ def bank_name(doc: Document) -> str | None:
         value = clip(m.value.text)
         if (label_key(value).split() or [""])[0] in HEADING_NOUNS:
             continue
+        # "Bank transfer", "Bank deposit": a way to pay, not a bank's label.
+        if _METHOD.fullmatch(f"{m.segment.words[0].text} {value.split()[0]}"):
+            continue
         named = first(_KNOWN_BANK, value)
         titled = set(label_key(value).split()) & set(TITLES)
         if named or (re.search(r"[A-Za-z]{2}", value) and not titled):
@@ -206,10 +209,15 @@ _ACCOUNT_DIGITS = re.compile(r"\b\d[\d -]{4,}\d\b")
 def account_number(doc: Document) -> str | None:
     """The account number after its label: in the same sentence, else right of, under or
     over it; never a date (a transaction's, in the column beside a side panel)."""
-    for line in doc.page.lines:
-        m = _ACCOUNT_IN_TEXT.search(line.text)
-        if m and not DATE.search(m.group(1)):
-            return m.group(1).strip()
+    found = [
+        (line.index, m.group(1).strip())
+        for line in doc.page.lines
+        if (m := _ACCOUNT_IN_TEXT.search(line.text)) and not DATE.search(m.group(1))
+    ]
+    # A biller's "Customer account no" may come first: the bank's is the BSB's neighbour.
+    near = next((ln.index for ln in doc.page.lines if _BSB_IN_TEXT.search(ln.text)), None)
+    if found:
+        return min(found, key=lambda f: abs(f[0] - near) if near is not None else 0)[1]
     for m in doc.values(
         ACCOUNT_LABELS, accept=lambda t: bool(_ACCOUNT_DIGITS.search(t)) and not DATE.search(t)
     ):

@@ -102,7 +102,10 @@ METHOD_WORDS = [
     "paypal", "cheque", "card", "apple pay", "google pay", "afterpay", "payid", "osko",
     "money order", "electronic funds transfer", "diners club",
 ]  # fmt: skip
-BANK_LABELS = ["bank", "bank name", "financial institution", "institution", "banking with"]
+BANK_LABELS = [
+    "bank", "bank name", "financial institution", "institution", "banking with",
+    "financial institution name", "institution name", "name of bank", "bank name of",
+]  # fmt: skip
 BSB_LABELS = ["bsb", "bsb number", "bsb no", "branch", "bsb #"]
 ACCOUNT_LABELS = [
     "account number", "account no", "acc no", "a c no", "account #", "acct no", "acc #",
