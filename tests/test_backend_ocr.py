@@ -1557,3 +1557,36 @@ def test_bank_details_of_a_bill_beside_its_customer_account_number():
         "BANK_BSB_NUMBER": "112-908",
         "BANK_ACCOUNT_NUMBER": "221958307",
     }
+
+
+def test_sections_under_titles_and_totals_right_of_a_footnote():
+    page = Page.from_words([
+        *_phrase("Labour", 10, 10),
+        *_phrase("Work Done", 10, 40), *_phrase("Hrs", 500, 40), *_phrase("Rate", 650, 40),
+        *_phrase("Line amt", 850, 40),
+        *_phrase("Minor service", 10, 70), *_phrase("1.5", 500, 70), *_phrase("$135.00", 650, 70),
+        *_phrase("$202.50", 850, 70),
+        *_phrase("Parts Supplied", 10, 110),
+        *_phrase("Parts Description", 10, 140), *_phrase("Qnty", 500, 140),
+        *_phrase("Price ea.", 650, 140), *_phrase("Line amt", 850, 140),
+        *_phrase("Drive Belt", 10, 170), *_phrase("1", 500, 170), *_phrase("$70.87", 650, 170),
+        *_phrase("$70.87", 850, 170),
+        *_phrase("Paid via: EFTPOS", 10, 220), *_phrase("GST @10 percent", 500, 220),
+        *_phrase("$27.34", 850, 220),
+        *_phrase("Thank you for your business.", 10, 250), *_phrase("Total Invoice", 500, 250),
+        *_phrase("$300.71", 850, 250),
+    ])  # fmt: skip
+    table = ocr_items.items(page, ocr_table.starts_with_total, lambda t: False)
+    assert table.rows == [("Minor service", "1.5", "135.00"), ("Drive Belt", "1", "70.87")]
+
+
+def test_a_rule_that_fails_loses_its_field_not_the_page(monkeypatch, caplog):
+    def broken(doc):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setitem(ocr_rules.RULES, "LINE_ITEM_DESCRIPTIONS", broken)
+    page = Page.from_words([*_phrase("Acme Pty Ltd", 10, 10), *_phrase("Tax Invoice", 500, 10)])
+    with caplog.at_level("WARNING"):
+        found = _answers(page, ["SUPPLIER_NAME", "LINE_ITEM_DESCRIPTIONS"])
+    assert found == {"SUPPLIER_NAME": "Acme Pty Ltd", "LINE_ITEM_DESCRIPTIONS": "NOT_FOUND"}
+    assert "LINE_ITEM_DESCRIPTIONS rule failed" in caplog.text

@@ -194,16 +194,32 @@ def _header_kinds(line: Line) -> set[str]:
 def _run_down(page: Page, first: int, is_stop: Callable[[str], bool]) -> list[Line]:
     """The lines from ``first`` down to the totals (or a gap, or another header)."""
     out: list[Line] = []
-    for line in page.lines[first:]:
+    for k, line in enumerate(page.lines[first:], first):
         if out and line.y0 - out[-1].y1 > 3 * line.height:
             break
         # A line of words alone right under the header is the header's second line
         # ("charged (AUD)" under "Fee GST"), not the totals: a totals line has its amount.
-        wraps_header = not out and not re.search(r"\d", line.text)
-        if not wraps_header and (is_stop(line.segments[0].text) or _header_kinds(line)):
+        wordy = not re.search(r"\d", line.text)
+        if not (wordy and not out) and (_totals_line(line, is_stop) or _header_kinds(line)):
+            break
+        # Words alone over the next header are its section's title ("Parts Supplied").
+        below = page.lines[k + 1] if k + 1 < len(page.lines) else None
+        if out and wordy and below is not None and _header_kinds(below):
             break
         out.append(line)
     return out
+
+
+def _totals_line(line: Line, is_stop: Callable[[str], bool]) -> bool:
+    """A totals line: its first phrase is a total's label, or a later one is with no
+    number left of it (totals right of a footnote: "Paid via: EFTPOS | GST | $44.94"; an
+    item's "4 | 50.00 | GST Free | 200.00" is a row)."""
+    for i, seg in enumerate(line.segments):
+        if i and re.search(r"\d", line.segments[i - 1].text):
+            return False
+        if is_stop(seg.text):
+            return True
+    return False
 
 
 def _names_a_total(line: Line) -> bool:
@@ -278,6 +294,8 @@ def _wraps_priced(line: Line, priced: Line, above: Row, lines: list[Line]) -> bo
     """Whether a line of one phrase with a number in it ("1 surface") is the wrapped tail
     of the priced row above rather than a row whose amounts did not read: it starts where
     the row's description starts (a row or a count line starts at the row's edge)."""
+    if not above.desc:
+        return False  # a row of numbers only has no description to wrap
     first = above.desc.split()[0]
     start = next((w.x0 for w in priced.words if w.text.startswith(first)), priced.words[0].x0)
     aligned = abs(line.segments[0].x0 - start) <= 2 * line.height

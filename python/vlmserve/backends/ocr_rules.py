@@ -15,6 +15,7 @@ normalises them when the answer is parsed (:func:`vlmserve.extract.parse`).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -265,6 +266,8 @@ def _total(kind: str) -> Callable[[Document], str | None]:
     return rule
 
 
+_log = logging.getLogger(__name__)
+
 RULES: dict[str, Callable[[Document], str | list[str] | None]] = {
     "DOCUMENT_TYPE": _document_type,
     "SUPPLIER_NAME": lambda doc: doc.supplier_name and clip(doc.supplier_name.text),
@@ -301,9 +304,19 @@ def answer(page: Page, names: Sequence[str]) -> str:
     doc = Document(page)
     out = []
     for name in names:
-        rule = RULES.get(name)
-        value = rule(doc) if rule else None
+        value = _read(doc, name)
         if isinstance(value, list):
             value = " | ".join(v or "NOT_FOUND" for v in value)
         out.append(f"{name}: {value or 'NOT_FOUND'}")
     return "\n".join(out)
+
+
+def _read(doc: Document, name: str) -> str | list[str] | None:
+    """One field's value. A rule that trips on a page no rule foresaw loses its field, not
+    the page's other fields (the fault is logged with its trace)."""
+    rule = RULES.get(name)
+    try:
+        return rule(doc) if rule else None
+    except Exception:
+        _log.warning("the %s rule failed on this page; it reads NOT_FOUND", name, exc_info=True)
+        return None
