@@ -1590,3 +1590,40 @@ def test_a_rule_that_fails_loses_its_field_not_the_page(monkeypatch, caplog):
         found = _answers(page, ["SUPPLIER_NAME", "LINE_ITEM_DESCRIPTIONS"])
     assert found == {"SUPPLIER_NAME": "Acme Pty Ltd", "LINE_ITEM_DESCRIPTIONS": "NOT_FOUND"}
     assert "LINE_ITEM_DESCRIPTIONS rule failed" in caplog.text
+
+
+def test_a_chemist_docket_with_codes_savings_quantity_suffixes_and_gst_free_marks():
+    page = Page.from_words([
+        *_phrase("Trans No. 6043446", 10, 10),
+        *_phrase("Nurofen 200mg 24", 10, 60), *_phrase("6.77 #", 500, 60),
+        *_phrase("9335721871907", 30, 90),
+        *_phrase("SPECIAL - SAVE $3.50", 30, 120),
+        *_phrase("Sticky Tape 18mm x2", 10, 150), *_phrase("5.28", 500, 150),
+        *_phrase("9389855474381 @ $2.64 ea", 30, 180),
+        *_phrase("QV Skin Lotion 500ml", 10, 210), *_phrase("13.82", 500, 210),
+        *_phrase("PLU 21382", 30, 240),
+        *_phrase("Items", 10, 290), *_phrase("4", 500, 290),
+        *_phrase("TOTAL $AUD", 10, 320), *_phrase("$25.87", 500, 320),
+        *_phrase("# denotes GST-free item", 10, 350),
+        *_phrase("Tender: VISA", 10, 400), *_phrase("$25.87", 500, 400),
+    ])  # fmt: skip
+    table = ocr_items.items(page, ocr_table.starts_with_total, lambda t: False)
+    assert table.rows == [
+        ("Nurofen 200mg 24", "1", "6.77"),
+        ("Sticky Tape 18mm", "2", "2.64"),
+        ("QV Skin Lotion 500ml", "1", "13.82"),
+    ]
+
+
+def test_a_guest_folio_charged_in_a_debit_column_is_an_item_table():
+    page = Page.from_words([
+        *_phrase("Date of charge Description", 10, 10), *_phrase("Nts/Qty", 500, 10),
+        *_phrase("Rate", 650, 10), *_phrase("Debit", 850, 10),
+        *_phrase("20/08/2025", 10, 50), *_phrase("Deluxe King Room", 200, 50),
+        *_phrase("1", 500, 50), *_phrase("237.05", 650, 50), *_phrase("237.05", 850, 50),
+        *_phrase("20/08/2025", 10, 80), *_phrase("Laundry service", 200, 80),
+        *_phrase("1", 500, 80), *_phrase("25.54", 650, 80), *_phrase("25.54", 850, 80),
+        *_phrase("Total (inc GST)", 600, 130), *_phrase("$262.59", 850, 130),
+    ])  # fmt: skip
+    table = ocr_items.items(page, ocr_table.starts_with_total, lambda t: False)
+    assert table.rows == [("Deluxe King Room", "1", "237.05"), ("Laundry service", "1", "25.54")]

@@ -61,8 +61,16 @@ HEADER_WORDS = {
 _TRANSACTION_KINDS = {"debit", "credit", "balance"}
 # Kinds that make a row of header words an item or transaction table's header.
 _TABLE_KINDS = {"desc", "price", "amount", "debit", "credit", "balance"}
+_NUMBER_KINDS = {"qty", "price", "amount", "debit", "credit", "balance"}
 # An item's attribute on a line of its own: "Colour: Sage", "Size: M", "Serial No: 8812".
 _ATTRIBUTE = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)?\.?:\s*\S")
+# A line under a till's item that only identifies it ("PLU 53986", a barcode) or notes
+# what was saved on it ("SPECIAL - SAVE $3.50"): no item, no part of its name.
+_ITEM_NOTE = re.compile(
+    r"^(?:(?:PLU|SKU|EAN|UPC|APN|barcode)\W*\d{3,}|\d{8,14}"
+    r"|(?:special\W+)?(?:you\s+)?sav(?:e|ed|ing)\b\W*\$?\d[\d,]*\.\d{2})$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -86,8 +94,11 @@ def items(page: Page, is_stop: Callable[[str], bool], is_other: Callable[[str], 
         kinds = _header_kinds(header)
         lines = _run_down(page, header.index + 1, is_stop)
         span = range(header.index, header.index + 1 + len(lines))
-        if _TRANSACTION_KINDS & kinds:
+        # A ledger's columns; a folio's "Qty | Rate | Debit" are an item table's.
+        if _TRANSACTION_KINDS & kinds and not kinds & {"qty", "price"}:
             return Table([], span)
+        if "debit" in kinds:
+            kinds = kinds - {"debit"} | {"amount"}
         table = _table(lines, kinds, page, is_stop, span)
         if table.rows:
             sections.append(table)
@@ -180,7 +191,8 @@ def _header_kinds(line: Line) -> set[str]:
     more besides GST (a "Total inc. GST" label names two), mostly header words, no amounts."""
     kinds = [_word_kind(w.text) for w in line.words if label_key(w.text)]
     named = {k for k in kinds if k}
-    if len(named - {"gst"}) < 2 or not named & _TABLE_KINDS:
+    # A header has a column of numbers ("# denotes GST-free item" names none).
+    if len(named - {"gst"}) < 2 or not named & _NUMBER_KINDS:
         return set()
     if any(MONEY.match(w.text) for w in line.words):
         return set()
@@ -259,6 +271,8 @@ def _rows(lines: list[Line], run_in: bool) -> list[Row]:
     pending: list[str] = []
     priced: Line | None = None  # the line of the last row
     for line in lines:
+        if _ITEM_NOTE.match(line.text):
+            continue
         row = parse(line, run_in)
         if row and not row.moneys and priced and _wraps_priced(line, priced, rows[-1], lines):
             row = None  # "1 surface" under "Adhesive restoration -": no row of its own

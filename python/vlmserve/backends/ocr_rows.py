@@ -43,6 +43,8 @@ _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 _LEADING_QTY = re.compile(
     r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
 )
+# A till's quantity after the description: "Sticky Tape 18mm x2".
+_TRAILING_QTY = re.compile(r"\s+[x×]\s?(\d{1,2})$")
 # An item code before the description, with the rule OCR read between them: "X297 = Call",
 # "LD-8876 — LED downlight", "M3-2707 Microsoft", "PAR3 - Flea treatment", or a till's
 # product number ("7062 CHEDDAR 500G": four digits or more are never a row's quantity).
@@ -65,9 +67,10 @@ _ONE_UNIT = re.compile(r"\b[Iil|](?=(?:kg|g|ml|L|m|pk)\b)")
 _MILLILITRES = re.compile(r"(?<=\d)m[I1|]\b")
 _GLUED = re.compile(r"(?<=\d)([x×@])(?=\$?\d|$)", re.IGNORECASE)
 # Words between a row's numbers that are not text: "2 x 4.50", "$ 9.00", "Qty 3 x $24.95",
-# and the units a quantity is counted in ("77.3 kWh", "30 days", "2.5 hrs").
+# a till's GST-free mark ("8.16 #"), and the units a quantity is counted in ("77.3 kWh",
+# "30 days", "2.5 hrs").
 _GLUE = re.compile(
-    r"^(?:[x×*@$]|aud|ea\.?|each|qty:?|quantity:?|kwh|mj|gb|kg|litres?|days?|nights?|"
+    r"^(?:[x×*@$#^]|aud|ea\.?|each|qty:?|quantity:?|kwh|mj|gb|kg|litres?|days?|nights?|"
     r"hrs?|hours?|units?)$",
     re.IGNORECASE,
 )
@@ -113,9 +116,9 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
                 moneys.append(_value(detail["price"]))
             text_segments.append(seg)
     desc, leading = description(text_segments), None
-    m = _LEADING_QTY.match(desc)
+    m = _LEADING_QTY.match(desc) or _TRAILING_QTY.search(desc)
     if m:
-        leading, desc = Decimal(m.group(1)), desc[m.end() :].strip()
+        leading, desc = Decimal(m.group(1)), (desc[: m.start()] + desc[m.end() :]).strip()
     desc = _measures_fixed(_TRAILING_DETAIL.sub("", _LEADING_CODE.sub("", desc)))
     # A row whose amounts did not read still has its description and quantity; a number
     # after a word that says "number" is a reference ("Ticket No.  187895"), not an item.
