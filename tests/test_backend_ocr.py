@@ -1627,3 +1627,20 @@ def test_a_guest_folio_charged_in_a_debit_column_is_an_item_table():
     ])  # fmt: skip
     table = ocr_items.items(page, ocr_table.starts_with_total, lambda t: False)
     assert table.rows == [("Deluxe King Room", "1", "237.05"), ("Laundry service", "1", "25.54")]
+
+
+def test_a_card_statement_asks_for_payment_by_its_due_date():
+    page = Page.from_words([
+        *_phrase("Westpac Altitude Visa", 10, 10), *_phrase("Credit Card Statement", 600, 10),
+        *_phrase("Statement period 01/05/2025 - 31/05/2025", 600, 40),
+        *_phrase("Opening balance", 10, 100), *_phrase("$1,204.33", 400, 100),
+        *_phrase("Closing balance", 10, 130), *_phrase("$1,530.10", 400, 130),
+        *_phrase("Minimum payment", 600, 100), *_phrase("$45.90", 900, 100),
+        *_phrase("Payment due date", 600, 130), *_phrase("25/06/2025", 900, 130),
+    ])  # fmt: skip
+    found = _answers(page, ["DOCUMENT_TYPE", "DUE_DATE", "CLOSING_BALANCE"])
+    assert found == {
+        "DOCUMENT_TYPE": "BANK_STATEMENT",
+        "DUE_DATE": "25/06/2025",
+        "CLOSING_BALANCE": "$1,530.10",
+    }

@@ -86,9 +86,8 @@ def invoice_date(doc: Document) -> str | None:
 
 def due_date(doc: Document) -> str | None:
     """The first date labelled due that is not before the issue date (a due date never
-    is; an earlier one is another field's)."""
-    if doc.kind == "BANK_STATEMENT":
-        return None
+    is; an earlier one is another field's). A statement has one when it asks for payment
+    (a credit card's "Payment due date")."""
     issued = invoice_date(doc)
     floor = normalize("date", issued) if issued else None
     for d in dated(doc.page, doc.plain_lines()):
