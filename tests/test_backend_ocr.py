@@ -1644,3 +1644,16 @@ def test_a_card_statement_asks_for_payment_by_its_due_date():
         "DUE_DATE": "25/06/2025",
         "CLOSING_BALANCE": "$1,530.10",
     }
+
+
+def test_a_count_of_items_and_a_date_run_into_a_description_are_no_part_of_the_items():
+    page = Page.from_words([
+        *_phrase("11-Dec-2024 Two Bedroom Apartment", 10, 10), *_phrase("1", 500, 10),
+        *_phrase("$310.00", 650, 10), *_phrase("$310.00", 850, 10),
+        *_phrase("Late checkout", 10, 40), *_phrase("1", 500, 40),
+        *_phrase("$45.00", 650, 40), *_phrase("$45.00", 850, 40),
+        *_phrase("No. of items", 10, 70), *_phrase("3", 500, 70),
+        *_phrase("Total", 10, 110), *_phrase("$355.00", 850, 110),
+    ])  # fmt: skip
+    table = ocr_items.items(page, ocr_table.starts_with_total, lambda t: False)
+    assert table.rows == [("Two Bedroom Apartment", "1", "310.00"), ("Late checkout", "1", "45.00")]

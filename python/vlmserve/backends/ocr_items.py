@@ -64,6 +64,12 @@ _TABLE_KINDS = {"desc", "price", "amount", "debit", "credit", "balance"}
 _NUMBER_KINDS = {"qty", "price", "amount", "debit", "credit", "balance"}
 # An item's attribute on a line of its own: "Colour: Sage", "Size: M", "Serial No: 8812".
 _ATTRIBUTE = re.compile(r"^[A-Za-z]+(?: [A-Za-z]+)?\.?:\s*\S")
+# A till's count of the items over it ("Item count", "No. of items", "Items sold").
+_COUNT_LABEL = re.compile(
+    r"^(?:(?:no\.?|number|total|qty)\s+of\s+items|(?:total\s+)?items?(?:\s+(?:count|sold))?"
+    r"|[it]tem\s+count|item\s+qty)\W*$",
+    re.IGNORECASE,
+)
 # A line under a till's item that only identifies it ("PLU 53986", a barcode) or notes
 # what was saved on it ("SPECIAL - SAVE $3.50"): no item, no part of its name.
 _ITEM_NOTE = re.compile(
@@ -274,6 +280,8 @@ def _rows(lines: list[Line], run_in: bool) -> list[Row]:
         if _ITEM_NOTE.match(line.text):
             continue
         row = parse(line, run_in)
+        if row and not row.moneys and _COUNT_LABEL.match(row.desc):
+            continue  # "Item count  8": how many, not an item
         if row and not row.moneys and priced and _wraps_priced(line, priced, rows[-1], lines):
             row = None  # "1 surface" under "Adhesive restoration -": no row of its own
         if row is None:

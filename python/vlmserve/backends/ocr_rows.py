@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from vlmserve.backends.ocr_layout import Line, Segment
+from vlmserve.backends.ocr_text import DATE
 
 __all__ = [
     "CENT",
@@ -43,6 +44,7 @@ _DIGIT_LOOKALIKES = str.maketrans("iIl|oOsSB", "111100558")
 _LEADING_QTY = re.compile(
     r"^(\d{1,3}(?:\.\d+)?)\s*(?:[x×*@]\s+|[_—–|]+\s+|\s+(?=[A-Za-z]))", re.IGNORECASE
 )
+_LEADING_DATE = re.compile(rf"^(?:{DATE.pattern})\s+(?=[A-Za-z])", re.IGNORECASE)
 # A till's quantity after the description: "Sticky Tape 18mm x2".
 _TRAILING_QTY = re.compile(r"\s+[x×]\s?(\d{1,2})$")
 # An item code before the description, with the rule OCR read between them: "X297 = Call",
@@ -119,6 +121,8 @@ def parse(line: Line, run_in: bool = False) -> Row | None:
     m = _LEADING_QTY.match(desc) or _TRAILING_QTY.search(desc)
     if m:
         leading, desc = Decimal(m.group(1)), (desc[: m.start()] + desc[m.end() :]).strip()
+    # A date column run into the description ("11-Dec-2024 Two Bedroom Apartment").
+    desc = _LEADING_DATE.sub("", desc)
     desc = _measures_fixed(_TRAILING_DETAIL.sub("", _LEADING_CODE.sub("", desc)))
     # A row whose amounts did not read still has its description and quantity; a number
     # after a word that says "number" is a reference ("Ticket No.  187895"), not an item.
