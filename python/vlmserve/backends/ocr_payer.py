@@ -37,6 +37,7 @@ from vlmserve.backends.ocr_table import starts_with_total
 from vlmserve.backends.ocr_text import (
     DATE,
     HEADING_NOUNS,
+    ID_WORDS,
     METHOD_WORDS,
     STATE_POSTCODE,
     TITLE_PHRASE,
@@ -52,7 +53,7 @@ from vlmserve.backends.ocr_text import (
 
 # Nouns that make a payer label another field's label ("Member number", "Statement for
 # period").
-_OTHER_FIELD_NOUNS = {"number", "no", "num", "id", "#", "ref", "reference", "code", "period"}
+_OTHER_FIELD_NOUNS = ID_WORDS | {"code", "period"}
 # Nouns a role word only qualifies ("Customer copy" of a card slip, "Client signature",
 # "Customer service"): the phrase is a compound noun, not a label and its value.
 _QUALIFIED_NOUNS = {

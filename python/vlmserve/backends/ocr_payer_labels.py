@@ -10,7 +10,7 @@ rows of the party's other cells under its name's row ("Postal address", "Localit
 from __future__ import annotations
 
 from vlmserve.backends.ocr_layout import Line, Page, Segment, label_key
-from vlmserve.backends.ocr_text import HEADING_NOUNS, PAYER_LABELS
+from vlmserve.backends.ocr_text import HEADING_NOUNS, ID_WORDS, PAYER_LABELS
 
 __all__ = [
     "NAME_NOUNS",
@@ -46,7 +46,7 @@ _HEADING_TAIL = HEADING_NOUNS | NAME_NOUNS | {"address", "addr", "contact", "to"
 _ROLE_HEADING_WORDS = 4
 # Words that make a heading another field's label, wherever the role word sits in it
 # ("Account no. (customer)", "Customer ref", "Date of bill").
-_OTHER_FIELD_WORDS = {"no", "number", "num", "id", "#", "ref", "reference", "date", "period"}
+_OTHER_FIELD_WORDS = ID_WORDS | {"date", "period"}
 # The labels of a party's cells in a form's rows: its address's parts and its contacts.
 _ROW_LABELS = {
     "address", "addr", "postal address", "street address", "home address", "street",

@@ -30,6 +30,7 @@ from vlmserve.backends.ocr_text import (
     DATE,
     DUE_LABELS,
     EMAIL,
+    ID_WORDS,
     NUMBER_LABELS,
     PAYER_LABELS,
     PHONE,
@@ -242,7 +243,7 @@ _DOCUMENT_NOUNS = {
     "invoice", "inv", "document", "doc", "receipt", "bill", "docket", "tax", "ticket",
     "transaction", "trans", "txn", "sale", "folio", "voucher",
 }  # fmt: skip
-_NUMBER_WORDS = {"no", "number", "num", "nbr", "#", "id", "ref", "reference"}
+_NUMBER_WORDS = ID_WORDS | {"nbr"}
 _SECONDARY_NOUNS = {"order", "docket"}
 
 

@@ -58,6 +58,9 @@ _NUMBERED = [
     "confirmation", "booking", "folio",
 ]  # fmt: skip
 _NUMBER_MARKS = ["number", "no", "#", "num", "nbr"]
+# Words that say a label names an identifier ("Customer no.", "Member ID", "Our ref"): such
+# a label is the identifier's, not the named party's or thing's.
+ID_WORDS = {"no", "number", "num", "#", "id", "ref", "reference"}
 NUMBER_LABELS = [
     *(f"{noun} {mark}" for noun in _NUMBERED for mark in _NUMBER_MARKS),
     # Alone, only nouns no value starts with ("INV-0191" is a number, not a label and one).
@@ -154,7 +157,7 @@ def clip(text: str) -> str:
     words = text.split()
     for i, word in enumerate(words[1:], 1):
         if word.endswith(":") and len(word) > 1:
-            start = next((j for j in range(max(1, i - 2), i) if _starts_label(words[j : i + 1])), i)
+            start = next((j for j in range(max(1, i - 2), i) if _is_label(words[j : i + 1])), i)
             return " ".join(words[:start]).strip(_SEPARATORS)
     return text.strip(" :;,")
 
@@ -163,7 +166,7 @@ def clip(text: str) -> str:
 _SEPARATORS = " :;,=|_-–—"
 
 
-def _starts_label(words: list[str]) -> bool:
+def _is_label(words: list[str]) -> bool:
     """The words are a known label ("Payment terms:")."""
     return label_key(" ".join(words)) in ALL_LABELS
 
